@@ -1,0 +1,55 @@
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from .models import Invitation, Membership, Organisation
+
+
+def memberships_for(*, user) -> QuerySet[Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name", "role")
+    )
+
+
+def organisations_for(*, user, kind: str | None = None) -> QuerySet[Organisation]:
+    qs = Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("user__email", "role")
+
+
+def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return organisation.invitations.filter(status=Invitation.Status.PENDING).select_related(
+        "invited_by"
+    )
+
+
+def user_roles(*, user) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = user.__dict__.get("_all_roles")
+    if cached is None:
+        cached = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+        user.__dict__["_all_roles"] = cached
+    return cached
+
+
+def navigation_for(request) -> list[dict]:
+    """Service navigation items for the header, marking the current section as active."""
+    path = request.path
+    items = [
+        {"text": "Challenges", "href": "/challenges/"},
+        {"text": "Suppliers", "href": "/suppliers/"},
+        {"text": "Guidance", "href": "/guidance/"},
+    ]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        items.append({"text": "Your dashboard", "href": reverse("accounts:dashboard")})
+    for item in items:
+        item["active"] = path.startswith(item["href"])
+    return items

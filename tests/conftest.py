@@ -1,0 +1,74 @@
+import pytest
+from allauth.mfa.models import Authenticator
+
+from marketplace.accounts.models import Organisation, Role
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories.accounts import DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def password():
+    return DEFAULT_PASSWORD
+
+
+def _with_totp(user):
+    """Give ``user`` an activated authenticator so MFA enforcement lets them through."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def with_totp():
+    return _with_totp
+
+
+@pytest.fixture
+def buyer_org(db):
+    return OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.BUYER)
+
+
+@pytest.fixture
+def other_buyer_org(db):
+    return OrganisationFactory(name="Bristol City Council", kind=Organisation.Kind.BUYER)
+
+
+@pytest.fixture
+def supplier_org(db):
+    return OrganisationFactory(name="Acme Sensors Ltd", kind=Organisation.Kind.SUPPLIER)
+
+
+@pytest.fixture
+def competitor_org(db):
+    return OrganisationFactory(name="Rival Data Ltd", kind=Organisation.Kind.SUPPLIER)
+
+
+@pytest.fixture
+def buyer(buyer_org):
+    return _with_totp(MembershipFactory(organisation=buyer_org, role=Role.BUYER).user)
+
+
+@pytest.fixture
+def other_buyer(other_buyer_org):
+    return _with_totp(MembershipFactory(organisation=other_buyer_org, role=Role.BUYER).user)
+
+
+@pytest.fixture
+def supplier_admin(supplier_org):
+    return MembershipFactory(organisation=supplier_org, role=Role.SUPPLIER_ADMIN).user
+
+
+@pytest.fixture
+def competitor_admin(competitor_org):
+    return MembershipFactory(organisation=competitor_org, role=Role.SUPPLIER_ADMIN).user
+
+
+@pytest.fixture
+def staff_user(db):
+    return _with_totp(UserFactory(is_staff=True, is_superuser=True))
+
+
+@pytest.fixture
+def mfa_authenticators(db):
+    return Authenticator.objects
