@@ -1,3 +1,6 @@
+from .views import directory, onboarding
+
 app_name = "suppliers"
 
-urlpatterns: list = []
+# Onboarding first: its fixed paths (/suppliers/join/...) must win over /suppliers/<slug>/.
+urlpatterns = onboarding.urlpatterns + directory.urlpatterns

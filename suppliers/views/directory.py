@@ -1,0 +1,3 @@
+"""The public supplier directory (owned by the directory work)."""
+
+urlpatterns: list = []
