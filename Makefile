@@ -1,0 +1,64 @@
+# Two commands matter: `make run` (the site on the embedded default, with demo data) and
+# `make test` (lint, checks and every test). Both set up what they need on a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo .venv-tools/bin/uv)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help setup python-deps node-deps run migrate seed test lint check pytest e2e assets bench-geo clean
+
+help:
+	@echo "make run    - set up, migrate, load demo data and serve at http://$(HOST):$(PORT)"
+	@echo "make test   - set up, lint, check and run all tests (uses DATABASE_URL if set, else SQLite)"
+	@echo "make assets - rebuild GOV.UK Frontend CSS/JS from the npm package"
+	@echo "make bench-geo - time postcode lookups"
+
+$(UV):
+	@command -v uv >/dev/null 2>&1 || { python3 -m venv .venv-tools && .venv-tools/bin/pip install -q uv; }
+
+python-deps: $(UV)
+	@$(UV) sync --frozen --quiet
+
+node-deps:
+	@if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		npm ci --no-audit --no-fund --loglevel=error; fi
+
+setup: python-deps node-deps
+
+migrate: python-deps
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: setup seed
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: python-deps
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+check: python-deps
+	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+pytest: setup
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+test: setup lint check pytest
+
+e2e: setup
+	.venv/bin/pytest -m e2e $(PYTEST_ARGS)
+
+assets:
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run build
+
+bench-geo: python-deps
+	$(PY) bench/geo_bench.py
+
+clean:
+	rm -rf db.sqlite3* var/ staticfiles/ .pytest_cache

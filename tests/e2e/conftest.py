@@ -1,0 +1,107 @@
+"""Browser tests: Playwright driving Debian's Chromium headless against pytest-django's live server.
+
+Run with ``make test`` (they are part of the suite) or ``pytest -m e2e``. Chromium comes from
+Debian (``apt-get install chromium``); Playwright's own browser download is never used.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the live server's ORM calls in the
+# test body are still synchronous, so Django must not refuse them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}. Install it with "
+            "`apt-get install chromium` (the .ci/run script does this)."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 800})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def mobile_page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def totp_code(secret: str) -> str:
+    """The current six-digit code for ``secret``, as an authenticator app would show it."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def sign_in(page, email: str, password: str, totp_secret: str | None = None) -> None:
+    """Sign in through the real sign-in form, answering the two-factor prompt when asked."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    if totp_secret:
+        page.wait_for_url("**/accounts/2fa/authenticate/**")
+        page.get_by_label("Code", exact=False).first.fill(totp_code(totp_secret))
+        page.get_by_role("button", name="Continue", exact=False).or_(
+            page.get_by_role("button", name="Sign in")
+        ).first.click()
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core in the page and return violations at ``serious`` or ``critical`` impact."""
+    if not AXE_JS.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (make test does this).")
+    source = AXE_JS.read_text()
+
+    def run(page) -> list[dict]:
+        page.add_script_tag(content=source)
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+    return run
