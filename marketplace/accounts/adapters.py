@@ -1,4 +1,27 @@
+"""GOV.UK wording for allauth: every message says what went wrong and how to fix it."""
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.core.exceptions import ValidationError
+
+# Django's password validator codes, reworded so the person knows what to type instead.
+PASSWORD_MESSAGES = {
+    "password_too_short": (
+        "Your password must be at least 10 characters long. Try 3 random words, like "
+        "'kettle marble orchard'."
+    ),
+    "password_too_common": (
+        "This password is too easy to guess because lots of people use it. Try 3 random "
+        "words, like 'kettle marble orchard'."
+    ),
+    "password_entirely_numeric": (
+        "Your password cannot be made of numbers only. Add some letters, or use 3 random words."
+    ),
+    "password_too_similar": (
+        "Your password is too similar to your name or email address. Choose something "
+        "unrelated to them."
+    ),
+}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -15,5 +38,57 @@ class AccountAdapter(DefaultAccountAdapter):
             "Wait and try again, or reset your password."
         ),
         "account_inactive": "This account has been switched off. Contact the service team.",
-        "unknown_email": "There is no account with that email address. Check it or create an account.",
+        "unknown_email": (
+            "There is no account with that email address. Check it or create an account."
+        ),
+        "email_taken": (
+            "An account already uses this email address. Sign in, or reset your password if "
+            "you have forgotten it."
+        ),
+        # allauth uses this key when the current password typed is wrong.
+        "enter_current_password": (
+            "Your current password is not right. Check it and try again, or sign out and reset "
+            "your password."
+        ),
+        "incorrect_password": (
+            "Your current password is not right. Check it and try again, or sign out and reset "
+            "your password."
+        ),
+        "invalid_or_expired_key": (
+            "This link has expired or has already been used. Request a new one."
+        ),
+        "invalid_password_reset": (
+            "This password reset link has expired or has already been used. Request a new link."
+        ),
+        "rate_limited": "You have made too many requests. Wait a few minutes and try again.",
+        "unverified_primary_email": (
+            "You need to confirm your email address first. Use the link in the email we sent you."
+        ),
+        "same_as_current": "The new value must be different from the one you have now.",
+    }
+
+    def clean_password(self, password, user=None):
+        """Run Django's validators, then reword their messages into GOV.UK style."""
+        try:
+            return super().clean_password(password, user=user)
+        except ValidationError as error:
+            raise ValidationError(
+                [
+                    ValidationError(PASSWORD_MESSAGES.get(e.code, e.messages[0]), code=e.code)
+                    for e in error.error_list
+                ]
+            ) from None
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": (
+            "The code is not right or has expired. Enter the 6-digit code your authenticator "
+            "app shows now, or one of your recovery codes."
+        ),
+        "cannot_delete_authenticator": (
+            "You cannot turn off two-factor authentication while your account can spend or "
+            "approve public money."
+        ),
     }

@@ -53,3 +53,40 @@ def navigation_for(request) -> list[dict]:
     for item in items:
         item["active"] = path.startswith(item["href"])
     return items
+
+
+def dashboard_memberships(*, user) -> list[Membership]:
+    """Memberships with a ``can_manage`` flag so the dashboard links admins to their team page."""
+    from .services import INVITING_ROLE_BY_KIND
+
+    memberships = list(memberships_for(user=user))
+    roles_by_org: dict[int, set[str]] = {}
+    for membership in memberships:
+        roles_by_org.setdefault(membership.organisation_id, set()).add(membership.role)
+    for membership in memberships:
+        admin_role = INVITING_ROLE_BY_KIND.get(membership.organisation.kind)
+        membership.can_manage = admin_role in roles_by_org[membership.organisation_id]
+    return memberships
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    if not token or len(token) > 64:
+        return None
+    return (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(token=token)
+        .first()
+    )
+
+
+def team_for(*, organisation: Organisation, user) -> dict:
+    """Everything the team page shows: members, pending invitations and what ``user`` may do."""
+    from .services import INVITING_ROLE_BY_KIND, can_manage_members
+
+    return {
+        "organisation": organisation,
+        "members": list(organisation_members(organisation=organisation)),
+        "invitations": list(pending_invitations(organisation=organisation)),
+        "can_manage": can_manage_members(user=user, organisation=organisation),
+        "admin_role": INVITING_ROLE_BY_KIND.get(organisation.kind),
+    }

@@ -153,7 +153,13 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "marketplace.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "marketplace.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "marketplace.accounts.forms.SignupForm",
+    "login": "marketplace.accounts.forms.LoginForm",
+    "reset_password": "marketplace.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "marketplace.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "marketplace.accounts.forms.ChangePasswordForm",
+}
 # Lockout: five failed sign-ins for one account from one address lock it for 15 minutes.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_FAILED_RATE_LIMIT", default="5/15m/key,20/15m/ip"),
@@ -164,7 +170,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Innovation Marketplace")
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_ADAPTER = "marketplace.accounts.adapters.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "marketplace.accounts.forms.AuthenticateForm",
+    "reauthenticate": "marketplace.accounts.forms.ReauthenticateForm",
+    "activate_totp": "marketplace.accounts.forms.ActivateTOTPForm",
+}
 
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"
