@@ -64,6 +64,8 @@ MAX_INPUT_LENGTH = 20
 _OUTWARD_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 _INWARD_RE = re.compile(r"^[0-9][ABD-HJLNP-UW-Z]{2}$")
 _STRIP_RE = re.compile(r"[\s\-]+")
+# A whole postcode without its space, for filtering the source data.
+_SQUASHED_RE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2}")
 
 COUNTRY_BY_PREFIX = {
     "E": "England",
@@ -317,10 +319,13 @@ def _build_unlocked(data_dir: Path, *, source_dir: Path | None = None) -> BuildS
                 ):
                     skipped += 1
                     continue
-                key = pcd.replace(" ", "").encode("ascii").ljust(KEY_LEN)
-                if len(key) != KEY_LEN:
+                squashed = pcd.replace(" ", "")
+                # Postcodes in a pre-1990s format (NPT: old Newport codes, long terminated)
+                # can never be typed in a valid form, so they are left out.
+                if not _SQUASHED_RE.fullmatch(squashed):
                     skipped += 1
                     continue
+                key = squashed.encode("ascii").ljust(KEY_LEN)
                 rows.append((key, district_index[lad], east, north, lad[0] == "N"))
             rows.sort(key=_first)  # stable: the first of duplicate postcodes wins
             kept = []

@@ -325,6 +325,7 @@ def tiny_source(tmp_path):
             ("BT1 1AA", "N09000003", 334316.0, 374675.0),
             ("B1  1AA", "E08000025", 406649.0, 286530.0),
             ("BX1 1LT", None, nan, nan),  # non-geographic
+            ("NPT 0AD", "W06000022", 331000.0, 188000.0),  # pre-1990s format, terminated
         ],
     )
     _write_source(
@@ -344,7 +345,7 @@ def test_build_writes_sorted_records_and_skips_unusable_rows(tmp_path, tiny_sour
     out = tmp_path / "out"
     stats = geo.build(out, source_dir=tiny_source)
     assert stats.records == 5
-    assert stats.skipped == 3
+    assert stats.skipped == 4
     assert stats.bin_bytes == 5 * geo.RECORD_SIZE
     raw = (out / geo.BIN_NAME).read_bytes()
     keys = [raw[i : i + geo.KEY_LEN] for i in range(0, len(raw), geo.RECORD_SIZE)]

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Built postcode lookup in {data_dir}: {stats.records:,} postcodes "
-                f"({stats.skipped:,} without coordinates skipped), "
+                f"({stats.skipped:,} skipped: no coordinates or an old terminated format), "
                 f"{stats.outward_codes:,} outward codes, {stats.districts} districts, "
                 f"{stats.bin_bytes / 1e6:.1f} MB + {stats.meta_bytes / 1e3:.0f} kB, "
                 f"{stats.seconds:.1f} s, peak memory {stats.peak_rss_mb:.0f} MB"
