@@ -1,8 +1,15 @@
 """GOV.UK wording for allauth: every message says what went wrong and how to fix it."""
 
+import time
+from datetime import timedelta
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 # Django's password validator codes, reworded so the person knows what to type instead.
 PASSWORD_MESSAGES = {
@@ -66,6 +73,34 @@ class AccountAdapter(DefaultAccountAdapter):
         ),
         "same_as_current": "The new value must be different from the one you have now.",
     }
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Let someone who has just signed in set up their first authenticator straight away.
+
+        allauth asks for the password again before any two-factor change. Buyers are sent to set
+        up two-factor authentication the moment they sign in, so asking for the password they
+        typed seconds ago helps nobody; nor does it straight after, when allauth shows the new
+        recovery codes. Later changes (turning it off, new recovery codes) need the usual
+        re-authentication.
+        """
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = context.request
+        if not required or app != "allauth.mfa" or request is None:
+            return required
+        from allauth.mfa.models import Authenticator
+
+        user = request.user
+        timeout = account_settings.REAUTHENTICATION_TIMEOUT
+        if not user.is_authenticated:
+            return required
+        setting_up = not Authenticator.objects.filter(
+            user=user, created_at__lt=timezone.now() - timedelta(seconds=timeout)
+        ).exists()
+        recently_signed_in = any(
+            time.time() - r.get("at", 0) < timeout
+            for r in get_authentication_records(request, user)
+        )
+        return not (setting_up and recently_signed_in)
 
     def clean_password(self, password, user=None):
         """Run Django's validators, then reword their messages into GOV.UK style."""
