@@ -1,3 +1,56 @@
-"""The public supplier directory (owned by the directory work)."""
+"""The public supplier directory: a filterable list and one page per approved supplier."""
 
-urlpatterns: list = []
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path
+
+from marketplace.accounts.permissions import is_supplier_admin
+from suppliers import selectors
+from suppliers.filters import SupplierFilterForm
+from suppliers.models import SupplierProfile
+
+PAGE_SIZE = 20
+
+
+def supplier_list(request):
+    form = SupplierFilterForm(request.GET or None)
+    suppliers = selectors.supplier_list_public(filters=form.to_filters())
+    paginator = Paginator(suppliers, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suppliers/directory/list.html",
+        {
+            "form": form,
+            "page": page,
+            "suppliers": page.object_list,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "ellipsis": Paginator.ELLIPSIS,
+        },
+    )
+
+
+def supplier_detail(request, slug: str):
+    try:
+        profile = selectors.supplier_get_public(slug=slug)
+    except SupplierProfile.DoesNotExist:
+        profile = _preview_or_404(request, slug)
+    return render(request, "suppliers/directory/detail.html", {"profile": profile})
+
+
+def _preview_or_404(request, slug: str) -> SupplierProfile:
+    """An unapproved profile exists only for its own organisation's admins, who may preview it."""
+    try:
+        profile = selectors.supplier_get_by_slug(slug=slug)
+    except SupplierProfile.DoesNotExist:
+        raise Http404("No supplier with that address") from None
+    if not is_supplier_admin(request.user, profile):
+        raise Http404("No supplier with that address")
+    return profile
+
+
+urlpatterns = [
+    path("suppliers/", supplier_list, name="directory"),
+    path("suppliers/<slug:slug>/", supplier_detail, name="detail"),
+]
