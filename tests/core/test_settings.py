@@ -17,7 +17,7 @@ PRODUCTION = "marketplace.settings.production"
 
 def run_manage(*args: str, **env_vars: str) -> subprocess.CompletedProcess:
     # Start from a clean environment so nothing from the test run (or CI) leaks in.
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", str(BASE_DIR))}
     env.update(env_vars)
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],
@@ -145,7 +145,10 @@ def test_compose_wires_the_app_environment(compose):
         env = service["environment"]
         assert env["DJANGO_SETTINGS_MODULE"] == PRODUCTION
         assert env["DJANGO_SECURE_SSL_REDIRECT"] == "false"
-        assert env["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in env["DATABASE_URL"]
+        assert (
+            env["DATABASE_URL"].startswith("postgres://")
+            and "@postgres:5432/" in env["DATABASE_URL"]
+        )
         assert env["REDIS_URL"] == "redis://redis:6379/0"
         assert env["ELASTICSEARCH_URL"] == "http://elasticsearch:9200"
         assert env["EMAIL_URL"] == "smtp://mailpit:1025"
@@ -164,7 +167,13 @@ def test_compose_default_secret_key_satisfies_production(compose):
 def test_dockerfile_installs_weasyprint_libraries_and_locked_dependencies():
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
-    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz0b", "libffi8", "fonts-dejavu"):
+    for package in (
+        "libpango-1.0-0",
+        "libpangoft2-1.0-0",
+        "libharfbuzz0b",
+        "libffi8",
+        "fonts-dejavu",
+    ):
         assert package in dockerfile
     assert "uv sync --frozen --no-dev" in dockerfile
     assert "gunicorn" in dockerfile
