@@ -105,7 +105,7 @@ class SupplierProfile(TimeStampedModel):
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(MAX_PENCE)]
     )
     size_band = models.CharField(max_length=10, choices=SizeBand.choices, blank=True, db_index=True)
-    is_sme = models.BooleanField(null=True, db_index=True)
+    is_sme = models.BooleanField(null=True, blank=True, db_index=True)
 
     vcse_type = models.CharField(max_length=20, choices=VCSEType.choices, blank=True)
     is_vcse = models.BooleanField(default=False, db_index=True)
@@ -131,7 +131,11 @@ class SupplierProfile(TimeStampedModel):
     capabilities = models.ManyToManyField(Capability, blank=True, related_name="suppliers")
     innovation_type = models.CharField(max_length=20, choices=InnovationType.choices, blank=True)
     innovation_evidence = models.TextField(blank=True)
-    has_public_sector_experience = models.BooleanField(null=True)
+    has_public_sector_experience = models.BooleanField(null=True, blank=True)
+
+    # Onboarding pages the supplier has answered. Some answers are valid when blank ("not a
+    # VCSE"), so the task list needs this to tell "answered" from "not started".
+    completed_steps = models.JSONField(default=list, blank=True)
 
     # Review trail
     submitted_at = models.DateTimeField(null=True, blank=True)

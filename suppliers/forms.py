@@ -1,0 +1,581 @@
+"""Onboarding question pages and the platform admin's review form.
+
+Forms only parse and check what was typed; the services apply the rules and save. Every error
+message says what went wrong and how to fix it, in GOV.UK style.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from marketplace.core import geo
+from marketplace.core.forms import GovUKDateField, GovUKForm
+from marketplace.core.money import format_gbp, parse_gbp
+
+from .models import MAX_PENCE, Capability, Certification, Listing, Region, SupplierProfile
+from .services import (
+    CERTIFICATE_EXPIRED_MESSAGE,
+    MAX_REASONS_LENGTH,
+    MAX_STAFF,
+    normalise_company_number,
+    normalise_vat_number,
+)
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+LOGO_MESSAGE = "The logo must be an image file: a PNG, JPG, GIF or WEBP"
+
+
+def text(
+    label: str,
+    max_length: int,
+    *,
+    required: bool = True,
+    required_message: str | None = None,
+    textarea: bool = False,
+    rows: int = 5,
+    help_text: str = "",
+    width: str = "",
+) -> forms.CharField:
+    """A text field with GOV.UK messages for missing and over-long answers."""
+    if textarea:
+        widget = forms.Textarea(attrs={"rows": rows})
+    else:
+        widget = forms.TextInput(attrs={"class": width} if width else None)
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=widget,
+        error_messages={
+            "required": required_message or f"Enter {label[0].lower()}{label[1:]}",
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+        },
+    )
+
+
+def money(label: str, *, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=30,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        error_messages={
+            "required": f"Enter your {label[0].lower()}{label[1:]} in pounds, like 1500000",
+            "max_length": f"Enter your {label[0].lower()}{label[1:]} in pounds, like 1500000",
+        },
+    )
+
+
+def clean_money(value: str, label: str) -> int:
+    try:
+        pence = parse_gbp(value)
+    except ValueError as exc:
+        raise forms.ValidationError(str(exc)) from None
+    if pence < 0:
+        raise forms.ValidationError(f"{label} cannot be negative. Enter 0 if you have none")
+    if pence > MAX_PENCE:
+        raise forms.ValidationError(
+            f"{label} must be £10,000,000,000,000 or less. Enter the amount in pounds, not pence"
+        )
+    return pence
+
+
+def pounds_initial(pence: int | None) -> str:
+    return format_gbp(pence).lstrip("£") if pence is not None else ""
+
+
+class NameForm(GovUKForm):
+    legal_name = text(
+        "Legal name",
+        200,
+        required_message="Enter your organisation’s legal name",
+        help_text="As it appears on the Companies House or Charity Commission register",
+    )
+    trading_name = text(
+        "Trading name (optional)",
+        200,
+        required=False,
+        help_text="Only if buyers know you by a different name",
+    )
+
+
+class CompanyForm(GovUKForm):
+    company_number = text(
+        "Company number (optional if you are a registered charity)",
+        20,
+        required=False,
+        width="govuk-input--width-10",
+        help_text="8 digits, like 01234567, or 2 letters and 6 digits, like SC123456",
+    )
+    charity_number = text(
+        "Charity number (optional)", 20, required=False, width="govuk-input--width-10"
+    )
+    vat_number = text(
+        "VAT number (optional)",
+        20,
+        required=False,
+        width="govuk-input--width-10",
+        help_text="Like GB 123 4567 89",
+    )
+
+    def clean_company_number(self) -> str:
+        from marketplace.core.errors import ValidationFailed
+
+        try:
+            return normalise_company_number(self.cleaned_data["company_number"])
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message) from None
+
+    def clean_vat_number(self) -> str:
+        from marketplace.core.errors import ValidationFailed
+
+        try:
+            return normalise_vat_number(self.cleaned_data["vat_number"])
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message) from None
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("company_number") and not data.get("charity_number"):
+            self.add_error(
+                "company_number",
+                "Enter your company number, or your charity number if you are a charity",
+            )
+        return data
+
+
+class AboutForm(GovUKForm):
+    summary = text(
+        "Summary",
+        2000,
+        textarea=True,
+        required_message="Enter a summary of what your organisation does",
+        help_text="What your organisation does and for whom, in plain English. Buyers see this first.",
+    )
+    website = forms.URLField(
+        label="Website (optional)",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        error_messages={
+            "invalid": "Enter a website address in the correct format, like www.example.co.uk",
+            "max_length": "Website must be 200 characters or fewer",
+        },
+    )
+    logo = forms.FileField(
+        label="Logo (optional)",
+        required=False,
+        help_text="A PNG, JPG, GIF or WEBP image, smaller than 2MB",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > MAX_LOGO_BYTES:
+            raise forms.ValidationError("The logo must be smaller than 2MB")
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image_format = image.format
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise forms.ValidationError(LOGO_MESSAGE) from None
+        if image_format not in LOGO_FORMATS:
+            raise forms.ValidationError(LOGO_MESSAGE)
+        upload.seek(0)
+        return upload
+
+
+class ContactForm(GovUKForm):
+    contact_name = text(
+        "Contact name", 150, required_message="Enter the name of a person buyers can contact"
+    )
+    contact_email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter an email address for buyers to contact",
+            "invalid": "Enter an email address in the correct format, like name@example.co.uk",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+    )
+    contact_phone = text(
+        "Phone number (optional)", 30, required=False, width="govuk-input--width-20"
+    )
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data["contact_phone"]
+        if phone and not all(ch.isdigit() or ch in " +()-" for ch in phone):
+            raise forms.ValidationError(
+                "Enter a phone number using numbers, spaces and +, like 0113 496 0000"
+            )
+        return phone
+
+
+class SizeForm(GovUKForm):
+    staff_headcount = forms.IntegerField(
+        label="Number of staff",
+        min_value=0,
+        max_value=MAX_STAFF,
+        help_text="Full-time equivalent employees, including directors",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
+        error_messages={
+            "required": "Enter the number of staff",
+            "invalid": "Enter the number of staff as a whole number, like 12",
+            "min_value": "Number of staff cannot be negative",
+            "max_value": f"Number of staff must be {MAX_STAFF:,} or fewer",
+        },
+    )
+    turnover = money("Annual turnover", help_text="In pounds, from your last accounts")
+    balance_sheet = money(
+        "Balance sheet total", help_text="Total assets in pounds, from your last accounts"
+    )
+
+    def clean_turnover(self) -> int:
+        return clean_money(self.cleaned_data["turnover"], "Annual turnover")
+
+    def clean_balance_sheet(self) -> int:
+        return clean_money(self.cleaned_data["balance_sheet"], "Balance sheet total")
+
+
+VCSE_NONE = "none"
+
+
+class VCSEForm(GovUKForm):
+    vcse_type = forms.ChoiceField(
+        label="Is your organisation a voluntary, community or social enterprise (VCSE)?",
+        choices=[
+            (SupplierProfile.VCSEType.SOCIAL_ENTERPRISE, "Yes, a social enterprise"),
+            (SupplierProfile.VCSEType.CHARITY, "Yes, a charity"),
+            (SupplierProfile.VCSEType.COOPERATIVE, "Yes, a co-operative"),
+            (VCSE_NONE, "No"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether your organisation is a VCSE",
+            "invalid_choice": "Select whether your organisation is a VCSE",
+        },
+    )
+
+    def clean_vcse_type(self) -> str:
+        value = self.cleaned_data["vcse_type"]
+        return "" if value == VCSE_NONE else value
+
+
+class AddressForm(GovUKForm):
+    address_line_1 = text(
+        "Address line 1",
+        200,
+        required_message="Enter address line 1, typically the building and street",
+    )
+    address_line_2 = text("Address line 2 (optional)", 200, required=False)
+    town = text("Town or city", 100, required_message="Enter the town or city")
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=geo.MAX_INPUT_LENGTH,
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}
+        ),
+        error_messages={
+            "required": f"Enter a postcode, like {geo.EXAMPLE}",
+            "max_length": f"Enter a real postcode, like {geo.EXAMPLE}",
+        },
+    )
+
+    def clean_postcode(self) -> str:
+        try:
+            return geo.normalise_postcode(self.cleaned_data["postcode"])
+        except geo.PostcodeError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class RegionsForm(GovUKForm):
+    serves_whole_uk = forms.BooleanField(label="We work across the whole UK", required=False)
+    regions_served = forms.ModelMultipleChoiceField(
+        label="Or choose the regions you work in",
+        queryset=Region.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Select regions from the list",
+            "invalid_pk_value": "Select regions from the list",
+            "list": "Select regions from the list",
+        },
+    )
+    remote_delivery = forms.BooleanField(label="We can deliver work remotely", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not self.errors
+            and not data.get("regions_served")
+            and not data.get("serves_whole_uk")
+            and not data.get("remote_delivery")
+        ):
+            self.add_error(
+                "regions_served",
+                "Select the regions you work in, or select that you work across the whole UK",
+            )
+        return data
+
+
+class CapabilityChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Capability) -> str:
+        return obj.name
+
+
+class CapabilitiesForm(GovUKForm):
+    capabilities = CapabilityChoiceField(
+        label="What does your organisation do?",
+        queryset=Capability.objects.filter(parent__isnull=False).select_related("parent"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one thing your organisation does",
+            "invalid_choice": "Select things your organisation does from the list",
+            "invalid_pk_value": "Select things your organisation does from the list",
+            "list": "Select things your organisation does from the list",
+        },
+    )
+
+    def groups(self):
+        """Headings with their checkboxes, for the grouped checkbox page."""
+        selected = {str(v) for v in (self["capabilities"].value() or [])}
+        headings = Capability.objects.filter(parent__isnull=True).prefetch_related("children")
+        return [
+            {
+                "heading": heading,
+                "choices": [
+                    {"capability": child, "checked": str(child.pk) in selected}
+                    for child in heading.children.all()
+                ],
+            }
+            for heading in headings
+        ]
+
+
+INNOVATION_NONE = "none"
+
+
+class InnovationForm(GovUKForm):
+    innovation_type = forms.ChoiceField(
+        label="What kind of innovation do you offer?",
+        choices=[
+            (
+                SupplierProfile.InnovationType.RADICAL,
+                "Radical – something new to the world",
+            ),
+            (
+                SupplierProfile.InnovationType.DISRUPTIVE,
+                "Disruptive – a cheaper or simpler way that changes how a service works",
+            ),
+            (
+                SupplierProfile.InnovationType.INCREMENTAL,
+                "Incremental – a clear improvement to something that exists",
+            ),
+            (INNOVATION_NONE, "We are not making an innovation claim"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the kind of innovation you offer",
+            "invalid_choice": "Select the kind of innovation you offer",
+        },
+    )
+    innovation_evidence = text(
+        "Evidence for your claim",
+        3000,
+        required=False,
+        textarea=True,
+        help_text="What is new, who has used it, and what changed. Include numbers if you have them.",
+    )
+
+    def clean_innovation_type(self) -> str:
+        value = self.cleaned_data["innovation_type"]
+        return "" if value == INNOVATION_NONE else value
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("innovation_type")
+            and not data.get("innovation_evidence")
+            and not self.has_error("innovation_evidence")
+        ):
+            self.add_error("innovation_evidence", "Enter evidence for your innovation claim")
+        return data
+
+
+class CertificationForm(GovUKForm):
+    scheme = forms.ChoiceField(
+        label="Certification",
+        choices=Certification.Scheme.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the certification",
+            "invalid_choice": "Select the certification from the list",
+        },
+    )
+    other_name = text("Name of the certification (if other)", 100, required=False)
+    certificate_number = text(
+        "Certificate number (optional)", 50, required=False, width="govuk-input--width-20"
+    )
+    expires_on = GovUKDateField(
+        label="Expiry date",
+        help_text="For example, 27 3 2027",
+        error_messages={"required": "Enter the expiry date", "incomplete": "Enter the expiry date"},
+    )
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data["expires_on"]
+        if expires_on and expires_on < timezone.localdate():
+            raise forms.ValidationError(CERTIFICATE_EXPIRED_MESSAGE)
+        return expires_on
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("scheme") == Certification.Scheme.OTHER
+            and not data.get("other_name")
+            and not self.has_error("other_name")
+        ):
+            self.add_error("other_name", "Enter the name of the certification")
+        if data.get("scheme") != Certification.Scheme.OTHER:
+            data["other_name"] = ""
+        return data
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class CaseStudyForm(GovUKForm):
+    title = text("Title", 150)
+    buyer_name = text("Who was the customer?", 150, required_message="Enter who the customer was")
+    is_public_sector = forms.ChoiceField(
+        label="Was the customer a public sector organisation?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select yes if the customer was a public sector organisation",
+            "invalid_choice": "Select yes if the customer was a public sector organisation",
+        },
+    )
+    challenge = text(
+        "What problem did they have?",
+        3000,
+        textarea=True,
+        required_message="Enter the problem the customer had",
+    )
+    outcome = text(
+        "What changed because of your work?",
+        3000,
+        textarea=True,
+        required_message="Enter what changed because of your work",
+        help_text="Include numbers if you have them",
+    )
+    start_date = GovUKDateField(
+        label="Start date (optional)", required=False, help_text="For example, 1 4 2024"
+    )
+    end_date = GovUKDateField(
+        label="End date (optional)", required=False, help_text="For example, 31 3 2025"
+    )
+    place = text("Where was the work done? (optional)", 100, required=False)
+
+    def clean_is_public_sector(self) -> bool:
+        return self.cleaned_data["is_public_sector"] == "yes"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be the same as or after the start date")
+        return data
+
+
+class ListingForm(GovUKForm):
+    kind = forms.ChoiceField(
+        label="What are you offering?",
+        choices=Listing.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select what you are offering",
+            "invalid_choice": "Select what you are offering",
+        },
+    )
+    title = text("Name of the product or service", 150)
+    summary = text(
+        "Summary", 2000, textarea=True, required_message="Enter a summary of what you offer"
+    )
+    price_model = forms.ChoiceField(
+        label="How is it priced?",
+        choices=Listing.PriceModel.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how it is priced",
+            "invalid_choice": "Select how it is priced",
+        },
+    )
+    price = forms.CharField(
+        label="Price in pounds (optional)",
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        error_messages={"max_length": "Enter the price in pounds, like 1500"},
+    )
+    capabilities = CapabilityChoiceField(
+        label="Capabilities (optional)",
+        queryset=Capability.objects.filter(parent__isnull=False).select_related("parent"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        error_messages={
+            "invalid_choice": "Select capabilities from the list",
+            "invalid_pk_value": "Select capabilities from the list",
+            "list": "Select capabilities from the list",
+        },
+    )
+
+    def clean_price(self) -> int | None:
+        value = self.cleaned_data["price"]
+        return clean_money(value, "Price") if value.strip() else None
+
+
+class ReviewForm(GovUKForm):
+    """What a platform admin decides about a supplier profile."""
+
+    ACTIONS = [
+        ("approve", "Approve"),
+        ("request_changes", "Ask for changes"),
+        ("reject", "Reject"),
+        ("suspend", "Suspend"),
+        ("reinstate", "Reinstate"),
+    ]
+    action = forms.ChoiceField(
+        choices=ACTIONS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a decision",
+            "invalid_choice": "Select a decision from the list",
+        },
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        required=False,
+        max_length=MAX_REASONS_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The supplier sees these. Required when asking for changes, rejecting, "
+        "suspending or reinstating.",
+        error_messages={
+            "max_length": f"Reasons must be {MAX_REASONS_LENGTH:,} characters or fewer"
+        },
+    )
+
+    def __init__(self, *args, allowed_actions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed_actions is not None:
+            self.fields["action"].choices = [
+                (value, label) for value, label in self.ACTIONS if value in allowed_actions
+            ]
