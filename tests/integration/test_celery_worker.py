@@ -44,6 +44,7 @@ def _reset_connection_pool():
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
+    app.amqp._producer_pool = None
 
 
 def wait_for(condition, timeout=20.0):
