@@ -14,7 +14,7 @@ from marketplace.core.forms import GovUKForm
 
 from .models import Role
 
-_PASSWORD_MISMATCH = "The passwords do not match. Enter the same password in both boxes."
+_PASSWORD_MISMATCH = "The passwords do not match. Enter the same password in both boxes."  # noqa: S105
 
 
 def _govuk_fields(form, spec: dict[str, tuple[str, str]]) -> None:
@@ -62,9 +62,9 @@ class SignupForm(account_forms.SignupForm):
             "Enter an email address in the correct format, like name@example.org"
         )
         self.fields["email"].help_text = "Use your work email address"
-        self.fields["password1"].help_text = (
-            "At least 10 characters. 3 random words is a good way to make it memorable."
-        )
+        self.fields[
+            "password1"
+        ].help_text = "At least 10 characters. 3 random words is a good way to make it memorable."
 
     def clean(self):
         cleaned = super().clean()

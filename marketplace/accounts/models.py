@@ -172,8 +172,9 @@ class Invitation(TimeStampedModel):
     role = models.CharField(max_length=20, choices=Role.choices)
     token = models.CharField(max_length=64, unique=True, default=_invitation_token)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Blank once the inviting user is deleted (SET_NULL); the invitation stays valid.
     invited_by = models.ForeignKey(
-        User, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_sent"
     )
     expires_at = models.DateTimeField(default=_invitation_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -73,9 +73,7 @@ def invitation_by_token(*, token: str) -> Invitation | None:
     if not token or len(token) > 64:
         return None
     return (
-        Invitation.objects.select_related("organisation", "invited_by")
-        .filter(token=token)
-        .first()
+        Invitation.objects.select_related("organisation", "invited_by").filter(token=token).first()
     )
 
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from marketplace.core.audit import audit
 from marketplace.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 
-from .models import ADMIN_ROLES, ROLES_BY_KIND, Invitation, Membership, Organisation, Role, User
-from .permissions import has_role, roles_in
+from .models import ROLES_BY_KIND, Invitation, Membership, Organisation, Role, User
+from .permissions import has_role
 
 # Which role may invite colleagues in which kind of organisation.
 INVITING_ROLE_BY_KIND = {
@@ -113,15 +113,17 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation.save()
     user.__dict__.pop("_roles_cache", None)
     user.__dict__.pop("_all_roles", None)
-    audit(user, "invitation.accepted", invitation, membership_id=membership.pk, role=invitation.role)
+    audit(
+        user, "invitation.accepted", invitation, membership_id=membership.pk, role=invitation.role
+    )
     return membership
 
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
     """Cancel a pending invitation so its link stops working."""
-    invitation = Invitation.objects.select_for_update().select_related("organisation").get(
-        pk=invitation.pk
+    invitation = (
+        Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
     )
     _ensure_admin(user=by, organisation=invitation.organisation)
     if invitation.status != Invitation.Status.PENDING:
@@ -166,15 +168,3 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     )
     membership.delete()
     by.__dict__.pop("_roles_cache", None)
-
-
-__all__ = [
-    "ADMIN_ROLES",
-    "can_manage_members",
-    "invitation_accept",
-    "invitation_create",
-    "invitation_revoke",
-    "membership_remove",
-    "roles_for_kind",
-    "roles_in",
-]

@@ -38,7 +38,9 @@ def dashboard(request):
         {
             "memberships": memberships,
             "supplier_join_url": _url_if_exists("suppliers:join_start"),
-            "is_supplier": any(m.organisation.kind == Organisation.Kind.SUPPLIER for m in memberships),
+            "is_supplier": any(
+                m.organisation.kind == Organisation.Kind.SUPPLIER for m in memberships
+            ),
         },
     )
 
@@ -57,14 +59,16 @@ def _organisation_for_admin(request, slug: str) -> Organisation:
 @login_required
 def team(request, slug):
     organisation = _organisation_for_admin(request, slug)
-    return render(request, "accounts/team.html", team_for(organisation=organisation, user=request.user))
+    return render(
+        request, "accounts/team.html", team_for(organisation=organisation, user=request.user)
+    )
 
 
 @login_required
 def invite(request, slug):
     organisation = _organisation_for_admin(request, slug)
     roles = services.roles_for_kind(organisation.kind)
-    form = InvitationForm(request.POST or None, roles=roles)
+    form = InvitationForm(request.POST if request.method == "POST" else None, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -99,7 +103,9 @@ def invitation_revoke(request, slug, pk):
 @require_POST
 def membership_remove(request, slug, pk):
     organisation = _organisation_for_admin(request, slug)
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, organisation=organisation
+    )
     try:
         services.membership_remove(membership=membership, by=request.user)
     except DomainError as error:

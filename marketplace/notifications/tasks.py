@@ -41,7 +41,9 @@ def send_invitation_email_task(invitation_id: int) -> int:
             "organisation": invitation.organisation.name,
             "role": invitation.get_role_display(),
             "invited_by": str(invitation.invited_by) if invitation.invited_by else "",
-            "accept_url": absolute_url(reverse("accounts:invitation_accept", args=[invitation.token])),
+            "accept_url": absolute_url(
+                reverse("accounts:invitation_accept", args=[invitation.token])
+            ),
             "expires_at": invitation.expires_at,
         },
     )

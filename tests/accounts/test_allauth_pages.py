@@ -203,7 +203,11 @@ def test_password_change_errors(client, password):
     _assert_error_summary(response, "Enter your current password", "Enter a new password")
     response = client.post(
         reverse("account_change_password"),
-        {"oldpassword": "wrong", "password1": "kettle marble orchard", "password2": "kettle marble orchard"},
+        {
+            "oldpassword": "wrong",
+            "password1": "kettle marble orchard",
+            "password2": "kettle marble orchard",
+        },
     )
     _assert_error_summary(response, "Your current password is not right")
 

@@ -24,7 +24,9 @@ def _member(role, kind=Organisation.Kind.BUYER):
     return MembershipFactory(organisation=OrganisationFactory(kind=kind), role=role).user
 
 
-@pytest.mark.parametrize("path", ["/dashboard/", "/cms/", "/django-admin/", "/accounts/password/change/"])
+@pytest.mark.parametrize(
+    "path", ["/dashboard/", "/cms/", "/django-admin/", "/accounts/password/change/"]
+)
 @pytest.mark.parametrize(
     "make_user",
     [

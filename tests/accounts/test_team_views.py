@@ -1,0 +1,270 @@
+"""Team pages and invitation links: admins manage, everyone else is refused per object."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from marketplace.accounts.models import Invitation, Membership, Role
+from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+JUNK = "x" * 10_000
+
+
+@pytest.fixture
+def assessor(buyer_org):
+    return MembershipFactory(organisation=buyer_org, role=Role.ASSESSOR).user
+
+
+def _team(org):
+    return reverse("accounts:team", args=[org.slug])
+
+
+def _invite(org):
+    return reverse("accounts:invite", args=[org.slug])
+
+
+def test_admin_sees_members_and_pending_invitations(
+    client, buyer, buyer_org, assessor, django_assert_max_num_queries
+):
+    InvitationFactory(organisation=buyer_org, email="waiting@example.org", invited_by=buyer)
+    InvitationFactory(organisation=buyer_org, email="second@example.org", invited_by=buyer)
+    InvitationFactory(
+        organisation=buyer_org, email="gone@example.org", status=Invitation.Status.REVOKED
+    )
+    client.force_login(buyer)
+    client.get(_team(buyer_org))  # first request creates site settings
+    with django_assert_max_num_queries(13):
+        response = client.get(_team(buyer_org))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert buyer.email in html and assessor.email in html
+    assert "waiting@example.org" in html
+    assert "gone@example.org" not in html
+    assert "Invite a team member" in html
+    assert "Revoke" in html and "Remove" in html
+
+    # More rows, same number of queries: no query per member or invitation.
+    for n in range(5):
+        MembershipFactory(organisation=buyer_org, role=Role.ASSESSOR)
+        InvitationFactory(organisation=buyer_org, email=f"more{n}@example.org", invited_by=buyer)
+    with django_assert_max_num_queries(13):
+        assert client.get(_team(buyer_org)).status_code == 200
+
+
+def test_staff_can_view_team_page(client, staff_user, buyer_org):
+    client.force_login(staff_user)
+    response = client.get(_team(buyer_org))
+    assert response.status_code == 200
+    assert "Invite a team member" not in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["team", "invite"])
+def test_refused_for_non_admins(client, buyer_org, assessor, other_buyer, supplier_admin, path):
+    url = _team(buyer_org) if path == "team" else _invite(buyer_org)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    for user in (assessor, other_buyer, supplier_admin):
+        client.force_login(user)
+        assert client.get(url).status_code == 403, user
+        assert client.post(url, {"email": "x@example.org", "role": "assessor"}).status_code == 403
+
+
+def test_supplier_member_is_not_admin(client, supplier_org):
+    member = MembershipFactory(organisation=supplier_org, role=Role.SUPPLIER_MEMBER).user
+    client.force_login(member)
+    assert client.get(_team(supplier_org)).status_code == 403
+
+
+def test_unknown_organisation_is_404(client, buyer):
+    client.force_login(buyer)
+    assert client.get("/organisations/no-such-org/team/").status_code == 404
+
+
+def test_invite_form_empty_and_junk(client, buyer, buyer_org):
+    client.force_login(buyer)
+    for data in ({}, {"email": JUNK, "role": JUNK}):
+        response = client.post(_invite(buyer_org), data)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "govuk-error-summary" in html
+        assert "govuk-error-message" in html
+    html = client.post(_invite(buyer_org), {}).content.decode()
+    assert "Enter the email address of the person you want to invite" in html
+    assert "Select the role they will have" in html
+    assert not Invitation.objects.exists()
+
+
+def test_invite_offers_only_roles_that_fit(client, supplier_admin, supplier_org):
+    client.force_login(supplier_admin)
+    html = client.get(_invite(supplier_org)).content.decode()
+    assert 'value="supplier_member"' in html
+    assert 'value="assessor"' not in html
+    response = client.post(_invite(supplier_org), {"email": "a@example.org", "role": "assessor"})
+    assert "Select one of the roles listed" in response.content.decode()
+
+
+def test_invite_sends_email_and_redirects(
+    client, buyer, buyer_org, django_capture_on_commit_callbacks
+):
+    client.force_login(buyer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _invite(buyer_org), {"email": "new@example.org", "role": Role.COMMISSIONER}
+        )
+    assert response.status_code == 302
+    assert response["Location"] == _team(buyer_org)
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.role) == ("new@example.org", Role.COMMISSIONER)
+    assert mail.outbox[0].to == ["new@example.org"]
+    html = client.get(_team(buyer_org)).content.decode()
+    assert "We have sent an invitation to new@example.org" in html
+
+
+def test_duplicate_invite_shows_error_on_the_form(client, buyer, buyer_org):
+    InvitationFactory(organisation=buyer_org, email="dup@example.org")
+    client.force_login(buyer)
+    response = client.post(_invite(buyer_org), {"email": "dup@example.org", "role": "assessor"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "already has an invitation waiting" in html
+
+
+def test_revoke_by_admin(client, buyer, buyer_org):
+    invitation = InvitationFactory(organisation=buyer_org)
+    client.force_login(buyer)
+    url = reverse("accounts:invitation_revoke", args=[buyer_org.slug, invitation.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "has been revoked" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.REVOKED
+
+
+def test_revoke_refused_for_others(client, buyer_org, assessor, other_buyer, other_buyer_org):
+    invitation = InvitationFactory(organisation=buyer_org)
+    url = reverse("accounts:invitation_revoke", args=[buyer_org.slug, invitation.pk])
+    assert client.post(url).status_code == 302  # to sign in
+    for user in (assessor, other_buyer):
+        client.force_login(user)
+        assert client.post(url).status_code == 403
+    # Another org's admin cannot reach it through their own organisation's URL either.
+    client.force_login(other_buyer)
+    own_url = reverse("accounts:invitation_revoke", args=[other_buyer_org.slug, invitation.pk])
+    assert client.post(own_url).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+
+def test_remove_member_and_last_admin_message(client, buyer, buyer_org, assessor):
+    client.force_login(buyer)
+    target = Membership.objects.get(user=assessor)
+    url = reverse("accounts:membership_remove", args=[buyer_org.slug, target.pk])
+    response = client.post(url, follow=True)
+    assert (
+        "is no longer a assessor" in response.content.decode()
+        or "no longer" in response.content.decode()
+    )
+    assert not Membership.objects.filter(pk=target.pk).exists()
+
+    own = Membership.objects.get(user=buyer)
+    url = reverse("accounts:membership_remove", args=[buyer_org.slug, own.pk])
+    response = client.post(url, follow=True)
+    assert "You cannot remove the last admin" in response.content.decode()
+    assert Membership.objects.filter(pk=own.pk).exists()
+
+
+def test_remove_refused_for_others(client, buyer_org, assessor, other_buyer):
+    target = Membership.objects.get(user=assessor)
+    url = reverse("accounts:membership_remove", args=[buyer_org.slug, target.pk])
+    commissioner = MembershipFactory(organisation=buyer_org, role=Role.COMMISSIONER).user
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(commissioner, generate_totp_secret())
+    for user in (other_buyer, commissioner):
+        client.force_login(user)
+        assert client.post(url).status_code == 403
+    assert Membership.objects.filter(pk=target.pk).exists()
+
+
+# --- accepting an invitation ------------------------------------------------------------
+
+
+def test_anonymous_sees_explanation_and_links_with_next(client, buyer_org):
+    invitation = InvitationFactory(organisation=buyer_org, role=Role.ASSESSOR)
+    url = reverse("accounts:invitation_accept", args=[invitation.token])
+    html = client.get(url).content.decode()
+    assert f"Join {buyer_org.name}" in html
+    assert invitation.email in html
+    assert f"{reverse('account_login')}?next=%2Finvitations%2F{invitation.token}%2F" in html
+    assert f"{reverse('account_signup')}?next=" in html
+    assert client.post(url).status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+
+def test_invited_person_accepts(client, buyer_org):
+    invitation = InvitationFactory(organisation=buyer_org, role=Role.ASSESSOR)
+    user = UserFactory(email=invitation.email)
+    client.force_login(user)
+    url = reverse("accounts:invitation_accept", args=[invitation.token])
+    assert "Accept invitation" in client.get(url).content.decode()
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:dashboard")
+    assert f"You are now a assessor at {buyer_org.name}" in response.content.decode()
+    assert Membership.objects.filter(user=user, organisation=buyer_org, role=Role.ASSESSOR).exists()
+
+
+def test_wrong_person_is_told_what_to_do(client, buyer_org):
+    invitation = InvitationFactory(organisation=buyer_org)
+    client.force_login(UserFactory())
+    response = client.post(reverse("accounts:invitation_accept", args=[invitation.token]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert f"This invitation was sent to {invitation.email}" in html
+
+
+def test_unknown_or_junk_token(client):
+    assert client.get("/invitations/not-a-token/").status_code == 404
+    assert client.get(f"/invitations/{'x' * 300}/").status_code == 404
+
+
+def test_sign_in_from_invitation_comes_back(client, buyer_org, password):
+    invitation = InvitationFactory(organisation=buyer_org, role=Role.ASSESSOR)
+    user = UserFactory(email=invitation.email)
+    url = reverse("accounts:invitation_accept", args=[invitation.token])
+    response = client.post(
+        f"{reverse('account_login')}?next={url}",
+        {"login": user.email, "password": password, "next": url},
+    )
+    assert response["Location"] == url
+
+
+# --- dashboard ----------------------------------------------------------------------------
+
+
+def test_dashboard_links_admins_to_team_page_only(client, buyer, buyer_org, assessor):
+    client.force_login(buyer)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert _team(buyer_org) in html
+    assert "Buyer" in html
+    client.force_login(assessor)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert buyer_org.name in html
+    assert _team(buyer_org) not in html
+
+
+def test_dashboard_without_organisation(client):
+    client.force_login(UserFactory())
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "You do not belong to an organisation yet" in html
+
+
+def test_dashboard_requires_sign_in(client):
+    response = client.get(reverse("accounts:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
