@@ -287,7 +287,7 @@ def start(request):
 @require_http_methods(["GET", "POST"])
 def new(request):
     """The first question: creating the organisation and its draft profile."""
-    form = f.NameForm(request.POST or None)
+    form = f.NameForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             profile = services.supplier_create(
