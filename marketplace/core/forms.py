@@ -55,10 +55,12 @@ class GovUKDateField(forms.MultiValueField):
     widget = DateInputWidget
 
     def __init__(self, **kwargs):
+        # Parts are optional on their own so compress() can say which part is missing
+        # (otherwise Django answers "Enter a complete value."). Long junk is caught there too.
         fields = (
-            forms.CharField(max_length=2),
-            forms.CharField(max_length=2),
-            forms.CharField(max_length=4),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
         )
         kwargs.setdefault("require_all_fields", False)
         super().__init__(fields=fields, **kwargs)
