@@ -899,11 +899,11 @@ def seed(*, stdout) -> None:
     if northern is not None:
         profiles.append(_profile(NORTHERN_SENSORS_PROFILE, len(SUPPLIERS), northern, codes))
     else:
-        stdout.write(f"  {NORTHERN_SENSORS} not found: seed the demo accounts first for it")
+        stdout.write(f"  {NORTHERN_SENSORS} not found: seed the demo accounts first for it\n")
 
     approved = sum(p.status == Status.APPROVED for p in profiles)
     regions = len({p.region_id for p in profiles})
     stdout.write(
         f"Suppliers: {len(profiles)} demo profiles ({approved} approved) in {regions} regions; "
-        f"admins sign in as <slug>@{EMAIL_DOMAIN}"
+        f"admins sign in as <slug>@{EMAIL_DOMAIN}\n"
     )

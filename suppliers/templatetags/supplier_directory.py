@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from marketplace.core.money import format_gbp
-from suppliers.models import SupplierProfile
+from suppliers.models import Capability, SupplierProfile
 from suppliers.selectors import public_postcode
 
 register = template.Library()
@@ -57,7 +57,8 @@ def supplier_badges(profile: SupplierProfile) -> list[dict[str, str]]:
 
 
 def _locality(profile: SupplierProfile) -> str:
-    return profile.district_name or profile.town
+    # ONS names some unitary authorities "Bristol, City of"; people say "Bristol".
+    return (profile.district_name or profile.town).removesuffix(", City of")
 
 
 @register.filter
@@ -68,15 +69,10 @@ def based_in(profile: SupplierProfile) -> str:
 
 
 @register.filter
-def serves_text(profile: SupplierProfile) -> str:
+def regions_served_names(profile: SupplierProfile) -> list[str]:
     if profile.serves_whole_uk:
-        return "Works across the whole UK"
-    names = [r.name for r in profile.regions_served.all()]
-    if not names:
-        return ""
-    if len(names) == 1:
-        return f"Works in {names[0]}"
-    return f"Works in {', '.join(names[:-1])} and {names[-1]}"
+        return ["the whole UK"]
+    return [r.name for r in profile.regions_served.all()]
 
 
 @register.filter
@@ -87,16 +83,17 @@ def gbp(pence: int | None) -> str:
 @register.simple_tag
 def capabilities_by_heading(profile: SupplierProfile) -> list[tuple[str, list[str]]]:
     """[(heading name, [entry names])] in taxonomy order; a bare heading lists no entries."""
-    groups: dict[str, tuple[tuple, list[str]]] = {}
+    groups: dict[int, tuple[Capability, list[Capability]]] = {}
     for capability in profile.capabilities.all():
         heading = capability.parent or capability
-        key = heading.name
-        if key not in groups:
-            groups[key] = ((heading.order, heading.name), [])
+        group = groups.setdefault(heading.pk, (heading, []))
         if capability.parent_id:
-            groups[key][1].append(capability.name)
-    ordered = sorted(groups.items(), key=lambda item: item[1][0])
-    return [(name, sorted(entries)) for name, (_, entries) in ordered]
+            group[1].append(capability)
+    ordered = sorted(groups.values(), key=lambda g: (g[0].order, g[0].name))
+    return [
+        (heading.name, [c.name for c in sorted(entries, key=lambda c: (c.order, c.name))])
+        for heading, entries in ordered
+    ]
 
 
 def organisation_jsonld_data(profile: SupplierProfile, *, profile_url: str) -> dict:

@@ -215,7 +215,7 @@ def test_profile_page_shows_everything_public(client, full_profile):
     assert "ISO 27001" not in html  # expired
     assert "New to public sector" not in html
     assert "Based in Leeds, Yorkshire and The Humber" in html
-    assert "Works in North East and Yorkshire and The Humber" in html
+    assert "<li>North East</li><li>Yorkshire and The Humber</li>" in html
     assert "Can deliver remotely" in html
     assert "School streets air quality" in html
     assert "Sensor network" in html and "Fixed price: £2,500" in html
@@ -324,3 +324,15 @@ def test_approved_profile_has_no_preview_banner_for_its_admin(client, supplier_a
 
 def test_unknown_slug_is_404(client):
     assert client.get("/suppliers/no-such-supplier/").status_code == 404
+
+
+def test_place_uses_the_everyday_district_name(client):
+    profile = SupplierProfileFactory(
+        approved=True,
+        postcode="BS1 4DJ",
+        district_name="Bristol, City of",
+        region=Region.objects.get(code="TLK"),
+    )
+    html = client.get(detail_url(profile)).content.decode()
+    assert "Based in Bristol, South West" in html
+    assert jsonld(client.get(detail_url(profile)))["address"]["addressLocality"] == "Bristol"
