@@ -143,7 +143,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "about",
-        "What does your organisation do?",
+        "Tell us about your organisation",
         "About your organisation",
         f.AboutForm,
         _fields("summary", "website"),
@@ -198,7 +198,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "capabilities",
-        "What does your organisation do?",
+        "Which capabilities does your organisation have?",
         "What you do",
         f.CapabilitiesForm,
         lambda p: {"capabilities": list(p.capabilities.all())},
@@ -216,6 +216,19 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 STEPS_BY_KEY = {step.key: step for step in STEPS}
+# Short names for the task list.
+TASK_LABELS = {
+    "name": "Organisation name",
+    "company": "Company details",
+    "about": "Summary, website and logo",
+    "contact": "Contact details",
+    "size": "Staff, turnover and balance sheet",
+    "vcse": "VCSE status",
+    "address": "Address",
+    "regions": "Regions and remote delivery",
+    "capabilities": "Capabilities",
+    "innovation": "Innovation claim",
+}
 SECTIONS = ("About your organisation", "Size and type", "Where you work", "What you do")
 
 
@@ -345,7 +358,7 @@ def _task_rows(profile: SupplierProfile, result) -> list[dict]:
             rows.append(
                 {
                     "key": s.key,
-                    "label": s.title if s.key != "name" else "Organisation name",
+                    "label": TASK_LABELS[s.key],
                     "url": reverse("suppliers:join_step", args=[profile.slug, s.key]),
                     "done": result.is_done(s.key),
                     "optional": not check.required,
