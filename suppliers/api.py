@@ -55,7 +55,9 @@ class SupplierOut(Schema):
     regions_served: list[str] = Field(description="ITL1 codes; all 12 if they serve the UK")
     remote_delivery: bool
     capabilities: list[str] = Field(description="Capability slugs")
-    certifications: list[CertificationOut]
+    certifications: list[CertificationOut] = Field(
+        description="Every certificate, in date or not: check `expired`"
+    )
     url: str = Field(description="The supplier's public profile page")
 
 

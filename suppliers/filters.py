@@ -123,7 +123,3 @@ class SupplierFilterForm(GovUKForm):
             certification=data.get("certification") or "",
             remote=bool(data.get("remote")),
         )
-
-    @property
-    def active(self) -> bool:
-        return self.to_filters() != SupplierFilters()
