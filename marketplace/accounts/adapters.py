@@ -74,6 +74,10 @@ class AccountAdapter(DefaultAccountAdapter):
         "same_as_current": "The new value must be different from the one you have now.",
     }
 
+    def format_email_subject(self, subject: str) -> str:
+        """Plain subjects, without allauth's "[example.com]" site prefix."""
+        return " ".join(str(subject).split())
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """Let someone who has just signed in set up their first authenticator straight away.
 

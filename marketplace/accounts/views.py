@@ -113,7 +113,7 @@ def membership_remove(request, slug, pk):
     else:
         messages.success(
             request,
-            f"{membership.user} is no longer a {membership.get_role_display().lower()} "
+            f"{membership.user} no longer has the {membership.get_role_display().lower()} role "
             f"at {organisation.name}.",
         )
     return redirect("accounts:team", slug=organisation.slug)
@@ -138,8 +138,8 @@ def invitation_accept(request, token):
         else:
             messages.success(
                 request,
-                f"You are now a {membership.get_role_display().lower()} at "
-                f"{membership.organisation.name}.",
+                f"You have joined {membership.organisation.name}. Your role is "
+                f"{membership.get_role_display().lower()}.",
             )
             return redirect("accounts:dashboard")
     return render(request, "accounts/invitation_accept.html", context)

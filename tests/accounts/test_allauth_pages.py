@@ -216,3 +216,49 @@ def test_sign_out_page(client):
     client.force_login(UserFactory())
     html = client.get(reverse("account_logout")).content.decode()
     assert "Are you sure you want to sign out?" in html
+
+
+def test_emails_use_service_wording(client, password):
+    existing = UserFactory(email="taken@example.org")
+    client.post(reverse("account_reset_password"), {"email": existing.email})
+    client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "Ann Example",
+            "email": "ann@example.org",
+            "password1": "kettle marble orchard",
+            "password2": "kettle marble orchard",
+        },
+    )
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == [
+        "Confirm your email address to finish creating your account",
+        "Reset your password",
+    ]
+    for message in mail.outbox:
+        assert "example.com" not in message.body
+        assert "http://testserver/accounts/" in message.body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/logout/",
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/reauthenticate/",
+        "/dashboard/account/",
+    ],
+)
+def test_signed_in_pages_render_in_service_layout(client, supplier_admin, path):
+    client.force_login(supplier_admin)
+    response = client.get(path)
+    if response.status_code == 302:  # allauth asks to re-enter the password first
+        assert response["Location"].startswith(reverse("account_reauthenticate"))
+        response = client.get(response["Location"])
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-template" in html
+    assert "govuk-heading-l" in html
