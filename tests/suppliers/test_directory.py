@@ -336,3 +336,18 @@ def test_place_uses_the_everyday_district_name(client):
     html = client.get(detail_url(profile)).content.decode()
     assert "Based in Bristol, South West" in html
     assert jsonld(client.get(detail_url(profile)))["address"]["addressLocality"] == "Bristol"
+
+
+def test_profile_query_count_does_not_grow_with_content(client, full_profile):
+    client.get(detail_url(full_profile))  # warm per-process caches (site settings)
+    with CaptureQueriesContext(connection) as before:
+        client.get(detail_url(full_profile))
+    for n in range(6):
+        ListingFactory(profile=full_profile, title=f"Listing {n}")
+        CaseStudyFactory(profile=full_profile, title=f"Case {n}")
+        CertificationFactory(profile=full_profile, scheme="other", other_name=f"Scheme {n}")
+    full_profile.capabilities.add(*Capability.objects.filter(parent__slug="transport"))
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(detail_url(full_profile))
+    assert "Listing 5" in response.content.decode()
+    assert len(before) == len(after) <= 10
