@@ -466,7 +466,11 @@ def _answers(profile: SupplierProfile) -> list[dict]:
         ),
         row("Regions you work in", regions, "regions"),
         row("Remote delivery", "Yes" if profile.remote_delivery else "No", "regions"),
-        row("Capabilities", [str(c) for c in profile.capabilities.all()], "capabilities"),
+        row(
+            "Capabilities",
+            [str(c) for c in profile.capabilities.select_related("parent")],
+            "capabilities",
+        ),
         row(
             "Innovation claim",
             profile.get_innovation_type_display() if profile.innovation_type else "",

@@ -546,3 +546,19 @@ def test_unknown_step_or_profile_is_404(admin_client, profile):
         admin_client.get(reverse("suppliers:join_tasks", args=["no-such-supplier"])).status_code
         == 404
     )
+
+
+def test_task_list_and_check_page_query_counts(
+    admin_client, profile, django_assert_max_num_queries
+):
+    for _ in range(5):
+        CertificationFactory(profile=profile)
+    profile.capabilities.add(*Capability.objects.filter(parent__isnull=False)[:10])
+    profile.regions_served.add(*Region.objects.all())
+    for url in (
+        reverse("suppliers:join_tasks", args=[profile.slug]),
+        reverse("suppliers:join_check", args=[profile.slug]),
+        reverse("suppliers:join_evidence", args=[profile.slug, "certifications"]),
+    ):
+        with django_assert_max_num_queries(25):
+            assert admin_client.get(url).status_code == 200
