@@ -95,6 +95,15 @@ class LoginForm(account_forms.LoginForm):
         self.fields["password"].help_text = ""
 
 
+class AddEmailForm(account_forms.AddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _govuk_fields(self, {"email": ("Email address", "Enter the email address to add")})
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
+
+
 class ResetPasswordForm(account_forms.ResetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

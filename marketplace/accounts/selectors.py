@@ -88,3 +88,22 @@ def team_for(*, organisation: Organisation, user) -> dict:
         "can_manage": can_manage_members(user=user, organisation=organisation),
         "admin_role": INVITING_ROLE_BY_KIND.get(organisation.kind),
     }
+
+
+def invitations_waiting_for(*, user) -> list[Invitation]:
+    """Pending, unexpired invitations sent to any of the user's confirmed email addresses."""
+    from allauth.account.models import EmailAddress
+    from django.utils import timezone
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return list(
+        Invitation.objects.filter(
+            email__in=[e.lower() for e in emails],
+            status=Invitation.Status.PENDING,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )

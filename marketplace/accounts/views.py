@@ -17,7 +17,12 @@ from . import services
 from .forms import InvitationForm
 from .models import Invitation, Membership, Organisation
 from .permissions import require
-from .selectors import dashboard_memberships, invitation_by_token, team_for
+from .selectors import (
+    dashboard_memberships,
+    invitation_by_token,
+    invitations_waiting_for,
+    team_for,
+)
 
 
 def _url_if_exists(name: str) -> str | None:
@@ -37,6 +42,7 @@ def dashboard(request):
         "accounts/dashboard.html",
         {
             "memberships": memberships,
+            "invitations": invitations_waiting_for(user=request.user),
             "supplier_join_url": _url_if_exists("suppliers:join_start"),
             "is_supplier": any(
                 m.organisation.kind == Organisation.Kind.SUPPLIER for m in memberships

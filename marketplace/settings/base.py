@@ -159,6 +159,7 @@ ACCOUNT_FORMS = {
     "reset_password": "marketplace.accounts.forms.ResetPasswordForm",
     "reset_password_from_key": "marketplace.accounts.forms.ResetPasswordKeyForm",
     "change_password": "marketplace.accounts.forms.ChangePasswordForm",
+    "add_email": "marketplace.accounts.forms.AddEmailForm",
 }
 # Lockout: five failed sign-ins for one account from one address lock it for 15 minutes.
 ACCOUNT_RATE_LIMITS = {

@@ -262,3 +262,12 @@ def test_signed_in_pages_render_in_service_layout(client, supplier_admin, path):
     assert response.status_code == 200
     assert "govuk-template" in html
     assert "govuk-heading-l" in html
+
+
+def test_add_email_empty_and_junk(client):
+    client.force_login(UserFactory())
+    for data in ({"action_add": ""}, {"action_add": "", "email": JUNK}):
+        response = client.post(reverse("account_email"), data)
+        _assert_error_summary(response)
+    response = client.post(reverse("account_email"), {"action_add": ""})
+    assert "Enter the email address to add" in response.content.decode()

@@ -157,3 +157,16 @@ def test_turning_off_an_established_authenticator_needs_reauthentication(client,
     response = client.get(reverse("mfa_deactivate_totp"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_junk_code_at_sign_in_is_an_error_not_a_crash(client, password):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = _member(Role.BUYER)
+    TOTP.activate(user, generate_totp_secret())
+    client.post(reverse("account_login"), {"login": user.email, "password": password})
+    response = client.post(reverse("mfa_authenticate"), {"code": "9" * 10_000})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "_auth_user_id" not in client.session

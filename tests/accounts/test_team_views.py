@@ -265,3 +265,37 @@ def test_dashboard_requires_sign_in(client):
     response = client.get(reverse("accounts:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_dashboard_lists_invitations_for_my_confirmed_email(client, buyer_org, other_buyer_org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = UserFactory()
+    waiting = InvitationFactory(organisation=buyer_org, email=user.email)
+    InvitationFactory(
+        organisation=other_buyer_org,
+        email=user.email,
+        expires_at=timezone.now() - timedelta(days=1),
+    )
+    InvitationFactory(organisation=other_buyer_org, email="someone.else@example.org")
+    client.force_login(user)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "Invitations for you" in html
+    assert reverse("accounts:invitation_accept", args=[waiting.token]) in html
+    assert other_buyer_org.name not in html
+
+
+def test_supplier_join_link_only_when_the_page_exists(client):
+    from django.urls import NoReverseMatch
+
+    client.force_login(UserFactory())
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    try:
+        url = reverse("suppliers:join_start")
+    except NoReverseMatch:
+        assert "Join as a supplier" not in html
+    else:
+        assert "Join as a supplier" in html
+        assert url in html
