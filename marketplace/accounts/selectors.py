@@ -55,18 +55,20 @@ def navigation_for(request) -> list[dict]:
     return items
 
 
-def dashboard_memberships(*, user) -> list[Membership]:
-    """Memberships with a ``can_manage`` flag so the dashboard links admins to their team page."""
+def dashboard_organisations(*, user) -> list[dict]:
+    """One entry per organisation the user belongs to: its roles and whether they manage it."""
     from .services import INVITING_ROLE_BY_KIND
 
-    memberships = list(memberships_for(user=user))
-    roles_by_org: dict[int, set[str]] = {}
-    for membership in memberships:
-        roles_by_org.setdefault(membership.organisation_id, set()).add(membership.role)
-    for membership in memberships:
-        admin_role = INVITING_ROLE_BY_KIND.get(membership.organisation.kind)
-        membership.can_manage = admin_role in roles_by_org[membership.organisation_id]
-    return memberships
+    grouped: dict[int, dict] = {}
+    for membership in memberships_for(user=user):
+        entry = grouped.setdefault(
+            membership.organisation_id,
+            {"organisation": membership.organisation, "memberships": [], "can_manage": False},
+        )
+        entry["memberships"].append(membership)
+        if membership.role == INVITING_ROLE_BY_KIND.get(membership.organisation.kind):
+            entry["can_manage"] = True
+    return list(grouped.values())
 
 
 def invitation_by_token(*, token: str) -> Invitation | None:

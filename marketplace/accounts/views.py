@@ -18,7 +18,7 @@ from .forms import InvitationForm
 from .models import Invitation, Membership, Organisation
 from .permissions import require
 from .selectors import (
-    dashboard_memberships,
+    dashboard_organisations,
     invitation_by_token,
     invitations_waiting_for,
     team_for,
@@ -36,16 +36,16 @@ def _url_if_exists(name: str) -> str | None:
 @login_required
 def dashboard(request):
     """What the signed-in person can do, grouped by the organisations they belong to."""
-    memberships = dashboard_memberships(user=request.user)
+    organisations = dashboard_organisations(user=request.user)
     return render(
         request,
         "accounts/dashboard.html",
         {
-            "memberships": memberships,
+            "organisations": organisations,
             "invitations": invitations_waiting_for(user=request.user),
             "supplier_join_url": _url_if_exists("suppliers:join_start"),
             "is_supplier": any(
-                m.organisation.kind == Organisation.Kind.SUPPLIER for m in memberships
+                o["organisation"].kind == Organisation.Kind.SUPPLIER for o in organisations
             ),
         },
     )

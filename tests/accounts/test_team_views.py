@@ -299,3 +299,15 @@ def test_supplier_join_link_only_when_the_page_exists(client):
     else:
         assert "Join as a supplier" in html
         assert url in html
+
+
+def test_dashboard_groups_roles_by_organisation(
+    client, buyer, buyer_org, django_assert_max_num_queries
+):
+    MembershipFactory(user=buyer, organisation=buyer_org, role=Role.COMMISSIONER)
+    client.force_login(buyer)
+    client.get(reverse("accounts:dashboard"))
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert html.count('class="govuk-summary-card__title"') == 1
+    assert "Your roles" in html and "Commissioner" in html and "Buyer" in html
