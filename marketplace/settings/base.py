@@ -260,5 +260,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": "INFO"},
+        # Wagtail's background tasks log every run at INFO; only problems are worth a line.
+        "django_tasks": {"level": "WARNING"},
     },
 }
