@@ -26,13 +26,18 @@ def save_and_continue(page):
     page.get_by_role("button", name="Save and continue").click()
 
 
+def assert_accessible(page, axe):
+    violations = axe(page)
+    assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+
+
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(r".*/$"))
 
 
 @pytest.mark.e2e
-def test_supplier_joins_is_reviewed_and_appears_in_directory(page, browser, live_server):
+def test_supplier_joins_is_reviewed_and_appears_in_directory(page, browser, live_server, axe):
     UserFactory(email="founder@example.org", full_name="Grace Founder")
     staff = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
     TOTP.activate(staff, STAFF_SECRET)
@@ -42,6 +47,7 @@ def test_supplier_joins_is_reviewed_and_appears_in_directory(page, browser, live
     page.wait_for_url("**/dashboard/")
     page.goto("/suppliers/join/")
     assert page.get_by_role("heading", level=1).inner_text() == "Join as a supplier"
+    assert_accessible(page, axe)
     page.get_by_role("button", name="Start now").click()
     page.get_by_label("Legal name").fill("Northern Lights Analytics Ltd")
     save_and_continue(page)
@@ -58,11 +64,13 @@ def test_supplier_joins_is_reviewed_and_appears_in_directory(page, browser, live
         in page.locator(".govuk-error-summary").inner_text()
     )
     assert page.get_by_label("Summary").input_value() == "We forecast demand for council services."
+    assert_accessible(page, axe)
     page.get_by_label("Website (optional)").fill("northern-lights.example.org")
     page.get_by_role("button", name="Save and come back later").click()
     page.wait_for_url("**/suppliers/join/northern-lights-analytics-ltd/")
     assert "Your answers have been saved" in page.content()
     assert page.locator("#task-submit-status").inner_text() == "Cannot start yet"
+    assert_accessible(page, axe)
     sign_out(page)
 
     # --- Comes back later and resumes ---------------------------------------------------------
@@ -96,6 +104,7 @@ def test_supplier_joins_is_reviewed_and_appears_in_directory(page, browser, live
     page.get_by_label("We can deliver work remotely").check()
     save_and_continue(page)
 
+    assert_accessible(page, axe)
     page.locator(".govuk-checkboxes__input").first.check()
     save_and_continue(page)
 
@@ -107,6 +116,7 @@ def test_supplier_joins_is_reviewed_and_appears_in_directory(page, browser, live
     page.get_by_role("link", name="Check your answers and submit").click()
     assert "£1,250,000" in page.locator(".govuk-summary-list").first.inner_text()
     assert "Small (an SME)" in page.content()
+    assert_accessible(page, axe)
     page.get_by_role("button", name="Submit your profile").click()
     assert page.get_by_role("heading", name="Profile submitted").is_visible()
 
@@ -129,6 +139,7 @@ def test_supplier_joins_is_reviewed_and_appears_in_directory(page, browser, live
     page.goto("/suppliers/join/northern-lights-analytics-ltd/status/")
     assert page.locator("#profile-status").inner_text() == "Changes requested"
     assert "Add your VAT number." in page.locator(".app-reasons").inner_text()
+    assert_accessible(page, axe)
     page.goto("/suppliers/join/northern-lights-analytics-ltd/check/")
     page.get_by_role("link", name="Change VAT number").click()
     page.get_by_label("VAT number (optional)").fill("GB 980 7806 84")
