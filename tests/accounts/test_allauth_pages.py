@@ -271,3 +271,9 @@ def test_add_email_empty_and_junk(client):
         _assert_error_summary(response)
     response = client.post(reverse("account_email"), {"action_add": ""})
     assert "Enter the email address to add" in response.content.decode()
+
+
+def test_email_confirmation_with_bad_key_explains(client):
+    html = client.get("/accounts/confirm-email/not-a-real-key/").content.decode()
+    assert "This link has expired or has already been used" in html
+    assert reverse("account_login") in html

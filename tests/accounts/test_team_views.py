@@ -311,3 +311,31 @@ def test_dashboard_groups_roles_by_organisation(
         html = client.get(reverse("accounts:dashboard")).content.decode()
     assert html.count('class="govuk-summary-card__title"') == 1
     assert "Your roles" in html and "Commissioner" in html and "Buyer" in html
+
+
+def test_new_person_signs_up_from_invitation_and_comes_back_to_accept(client, buyer_org):
+    """Invitation link -> create account -> confirm email -> back on the invitation page."""
+    import re
+
+    invitation = InvitationFactory(organisation=buyer_org, role=Role.ASSESSOR)
+    url = reverse("accounts:invitation_accept", args=[invitation.token])
+    response = client.post(
+        f"{reverse('account_signup')}?next={url}",
+        {
+            "full_name": "New Person",
+            "email": invitation.email,
+            "password1": "kettle marble orchard",
+            "password2": "kettle marble orchard",
+            "next": url,
+        },
+        follow=True,
+    )
+    assert "Check your email" in response.content.decode()
+    confirm_link = re.search(
+        r"http://testserver(/accounts/confirm-email/\S+/)", mail.outbox[-1].body
+    )
+    assert confirm_link, mail.outbox[-1].body
+    response = client.post(confirm_link.group(1), follow=True)
+    assert response.redirect_chain[-1][0] == url
+    response = client.post(url, follow=True)
+    assert f"You have joined {buyer_org.name}" in response.content.decode()
