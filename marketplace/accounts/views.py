@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.core.errors import DomainError
 
@@ -106,12 +106,19 @@ def invitation_revoke(request, slug, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_remove(request, slug, pk):
+    """GET asks "Are you sure?"; POST removes the role."""
     organisation = _organisation_for_admin(request, slug)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=pk, organisation=organisation
     )
+    if request.method == "GET":
+        return render(
+            request,
+            "accounts/membership_remove.html",
+            {"organisation": organisation, "membership": membership},
+        )
     try:
         services.membership_remove(membership=membership, by=request.user)
     except DomainError as error:

@@ -163,6 +163,9 @@ def test_remove_member_and_last_admin_message(client, buyer, buyer_org, assessor
     client.force_login(buyer)
     target = Membership.objects.get(user=assessor)
     url = reverse("accounts:membership_remove", args=[buyer_org.slug, target.pk])
+    html = client.get(url).content.decode()
+    assert f"Are you sure you want to remove {assessor}?" in html
+    assert Membership.objects.filter(pk=target.pk).exists()  # asking removes nothing
     response = client.post(url, follow=True)
     assert "no longer has the assessor role" in response.content.decode()
     assert not Membership.objects.filter(pk=target.pk).exists()
@@ -183,6 +186,7 @@ def test_remove_refused_for_others(client, buyer_org, assessor, other_buyer):
     TOTP.activate(commissioner, generate_totp_secret())
     for user in (other_buyer, commissioner):
         client.force_login(user)
+        assert client.get(url).status_code == 403
         assert client.post(url).status_code == 403
     assert Membership.objects.filter(pk=target.pk).exists()
 
