@@ -236,6 +236,8 @@ def test_bad_postcode_refused_and_address_lines_kept(admin_client, profile, post
     assert profile.address_line_1 == "2 New Street"
     assert profile.town == "Bradford"
     assert profile.postcode == "LS1 4DY"  # the old, valid postcode stays
+    assert profile.legal_name == "Acme Sensors Ltd"  # earlier steps are untouched
+    assert profile.size_band == "small"
     assert f'value="{postcode}"' in response.content.decode()  # what they typed is shown back
 
 

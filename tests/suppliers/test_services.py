@@ -560,3 +560,34 @@ def test_email_goes_only_to_supplier_admins(staff_user, django_capture_on_commit
     assert [m.to for m in mail.outbox] == [[admin.email]]
     assert "We could not verify you" in mail.outbox[0].body
     assert mail.outbox[0].subject == "Your supplier profile has been rejected"
+
+
+@pytest.mark.parametrize(
+    ("service", "status", "kwargs"),
+    [
+        (services.profile_submit, Status.DRAFT, {}),
+        (services.profile_approve, Status.SUBMITTED, {}),
+        (services.profile_request_changes, Status.SUBMITTED, {"reasons": "x"}),
+        (services.profile_suspend, Status.APPROVED, {"reason": "x"}),
+    ],
+)
+def test_transition_is_atomic_when_queueing_the_email_fails(
+    service, status, kwargs, monkeypatch, staff_user
+):
+    profile = _at(status)
+    admin = _admin_of(profile)
+    audit_count = AuditEvent.objects.count()
+
+    def failing_notify(*args, **kw):
+        raise Boom
+
+    monkeypatch.setattr(services, "_notify", failing_notify)
+    with pytest.raises(Boom):
+        service(
+            profile=profile,
+            by=admin if service is services.profile_submit else staff_user,
+            **kwargs,
+        )
+    profile.refresh_from_db()
+    assert profile.status == status
+    assert AuditEvent.objects.count() == audit_count
