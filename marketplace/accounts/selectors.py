@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -42,8 +43,11 @@ def user_roles(*, user) -> set[str]:
 def navigation_for(request) -> list[dict]:
     """Service navigation items for the header, marking the current section as active."""
     path = request.path
-    items = [
-        {"text": "Challenges", "href": "/challenges/"},
+    items = []
+    # Sections appear in the header only once their app is installed, so no link leads nowhere.
+    if apps.is_installed("challenges"):
+        items.append({"text": "Challenges", "href": "/challenges/"})
+    items += [
         {"text": "Suppliers", "href": "/suppliers/"},
         {"text": "Guidance", "href": "/guidance/"},
     ]

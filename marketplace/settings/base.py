@@ -40,6 +40,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Web addresses typed without a scheme are taken as https (Django 6 behaviour).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Apps ---------------------------------------------------------------------------------
 DJANGO_APPS = [

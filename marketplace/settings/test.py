@@ -15,6 +15,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests never run collectstatic; the live server serves files from the app folders.
+STATIC_ROOT = None
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 TEST_REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
