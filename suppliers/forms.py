@@ -56,12 +56,23 @@ def text(
     )
 
 
+class MoneyInput(forms.TextInput):
+    """A GOV.UK text input with a £ prefix."""
+
+    template_name = "suppliers/onboarding/widgets/money_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"inputmode": "decimal", "class": "govuk-input--width-10", **(attrs or {})}
+        )
+
+
 def money(label: str, *, help_text: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=30,
         help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        widget=MoneyInput(),
         error_messages={
             "required": f"Enter your {label[0].lower()}{label[1:]} in pounds, like 1500000",
             "max_length": f"Enter your {label[0].lower()}{label[1:]} in pounds, like 1500000",
@@ -523,7 +534,7 @@ class ListingForm(GovUKForm):
         label="Price in pounds (optional)",
         required=False,
         max_length=30,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        widget=MoneyInput(),
         error_messages={"max_length": "Enter the price in pounds, like 1500"},
     )
     capabilities = CapabilityChoiceField(

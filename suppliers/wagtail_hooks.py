@@ -7,6 +7,7 @@ every status change is checked, audited and emailed exactly as elsewhere.
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -19,6 +20,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from marketplace.core.errors import DomainError
+from marketplace.core.models import AuditEvent
 from marketplace.core.money import format_gbp
 
 from . import services
@@ -131,6 +133,10 @@ class ReviewView(WagtailAdminTemplateMixin, FormView):
             certifications=profile.certifications.all(),
             case_studies=profile.case_studies.all(),
             listings=profile.listings.all(),
+            history=AuditEvent.objects.filter(
+                content_type=ContentType.objects.get_for_model(SupplierProfile),
+                object_id=str(profile.pk),
+            ).select_related("actor")[:30],
         )
         return context
 

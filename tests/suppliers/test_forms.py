@@ -134,3 +134,9 @@ def test_review_form_limits_choices_to_allowed_actions():
     form = forms.ReviewForm({"action": "approve"}, allowed_actions={"suspend"})
     assert not form.is_valid()
     assert [v for v, _ in form.fields["action"].choices] == ["suspend"]
+
+
+def test_money_inputs_have_a_pound_prefix():
+    html = str(forms.SizeForm()["turnover"])
+    assert 'class="govuk-input__prefix" aria-hidden="true">£</div>' in html
+    assert 'inputmode="decimal"' in html

@@ -65,6 +65,18 @@ def test_review_page_shows_profile(staff_client, submitted):
     assert "Submitted Widgets Ltd" in body
     assert "£1,500,000" in body
     assert 'value="approve"' in body and 'value="suspend"' not in body
+    assert 'id="audit-history"' in body
+
+
+def test_review_page_shows_audit_history(staff_client, staff_user, submitted):
+    from suppliers import services
+
+    services.profile_request_changes(
+        profile=submitted, by=staff_user, reasons="Fix the <i>summary</i>"
+    )
+    body = staff_client.get(review_url(submitted)).content.decode()
+    assert "supplier.changes_requested" in body
+    assert "Fix the &lt;i&gt;summary&lt;/i&gt;" in body
 
 
 def test_approve_through_admin(
