@@ -244,3 +244,14 @@ def test_site_settings_name_the_service_and_contact(client):
     html = client.get("/guidance/").content.decode()
     assert "<title>Guidance – Find and fund innovation</title>" in html
     assert 'href="mailto:help@example.gov.uk"' in html
+
+
+@pytest.mark.django_db
+def test_page_titles_name_the_page_then_the_service_once(client):
+    home = client.get("/").content.decode()
+    assert "<title>Innovation Marketplace</title>" in home
+
+    guidance = client.get("/guidance/").content.decode()
+    title = guidance.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.endswith(" – Innovation Marketplace")
+    assert title.count("Innovation Marketplace") == 1
