@@ -1,4 +1,4 @@
-"""Offline UK geography: marketplace/core/geo.py and manage.py geo_build.
+"""Offline UK geography: marketplace/core/geo/ and manage.py geo_build.
 
 Known points come from public knowledge of the places (Downing Street, Leeds station area,
 Cardiff city centre, Edinburgh Waverley, Belfast City Hall) and agree with the ONS postcode
@@ -401,7 +401,7 @@ def test_concurrent_builders_build_once_and_leave_whole_files(tmp_path, tiny_sou
 
 
 def test_geo_build_command(tmp_path, tiny_source, monkeypatch):
-    monkeypatch.setattr(geo, "_source_dir", lambda: tiny_source)
+    monkeypatch.setattr(geo.builder, "_source_dir", lambda: tiny_source)
     from io import StringIO
 
     stdout = StringIO()
