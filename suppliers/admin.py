@@ -6,16 +6,18 @@ audit and notify.
 
 from django.contrib import admin
 
+from marketplace.core.admin_audit import AuditedModelAdmin
+
 from .models import Capability, CaseStudy, Certification, Listing, Region, SupplierProfile
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "order"]
 
 
 @admin.register(Capability)
-class CapabilityAdmin(admin.ModelAdmin):
+class CapabilityAdmin(AuditedModelAdmin):
     list_display = ["name", "parent", "slug", "order"]
     list_filter = ["parent"]
     search_fields = ["name", "slug"]
@@ -38,7 +40,7 @@ class ListingInline(admin.StackedInline):
 
 
 @admin.register(SupplierProfile)
-class SupplierProfileAdmin(admin.ModelAdmin):
+class SupplierProfileAdmin(AuditedModelAdmin):
     list_display = ["legal_name", "status", "region", "size_band", "is_sme", "submitted_at"]
     list_filter = ["status", "region", "size_band", "is_vcse"]
     search_fields = ["legal_name", "trading_name", "company_number"]

@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from marketplace.core.admin_audit import AuditedModelViewSet
 from marketplace.core.errors import DomainError
 from marketplace.core.models import AuditEvent
 from marketplace.core.money import format_gbp
@@ -177,7 +178,7 @@ class SupplierProfileViewSet(ModelViewSet):
         return kwargs
 
 
-class CapabilityViewSet(ModelViewSet):
+class CapabilityViewSet(AuditedModelViewSet):
     model = Capability
     icon = "list-ul"
     menu_label = "Capabilities"

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
+from marketplace.core.admin_audit import AuditedModelAdmin
+
 from .models import Invitation, Membership, Organisation, User
 
 
@@ -25,7 +27,7 @@ class MembershipOfUserInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ("email",)
@@ -58,7 +60,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ("name", "kind", "buyer_type", "slug", "created_at")
     list_filter = ("kind", "buyer_type")
     search_fields = ("name", "slug")
@@ -67,7 +69,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AuditedModelAdmin):
     """Invitations change state only through the team pages (so they are audited)."""
 
     list_display = ("email", "organisation", "role", "status", "expires_at", "invited_by")

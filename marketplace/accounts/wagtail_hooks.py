@@ -1,12 +1,13 @@
 """Wagtail admin for organisations (platform admins fix names, kinds and links)."""
 
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet
+
+from marketplace.core.admin_audit import AuditedModelViewSet
 
 from .models import Organisation
 
 
-class OrganisationViewSet(ModelViewSet):
+class OrganisationViewSet(AuditedModelViewSet):
     model = Organisation
     icon = "group"
     menu_label = "Organisations"
