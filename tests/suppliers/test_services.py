@@ -498,7 +498,7 @@ def test_transition_is_atomic_when_audit_fails(
     def failing_audit(*args, **kw):
         raise Boom
 
-    monkeypatch.setattr(services, "audit", failing_audit)
+    monkeypatch.setattr("suppliers.services.review.audit", failing_audit)
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Boom):
         service(
             profile=profile,
@@ -514,7 +514,9 @@ def test_transition_is_atomic_when_audit_fails(
 
 def test_supplier_create_is_atomic_when_audit_fails(monkeypatch):
     user = UserFactory()
-    monkeypatch.setattr(services, "audit", lambda *a, **k: (_ for _ in ()).throw(Boom()))
+    monkeypatch.setattr(
+        "suppliers.services.profile.audit", lambda *a, **k: (_ for _ in ()).throw(Boom())
+    )
     with pytest.raises(Boom):
         services.supplier_create(name="Half Written Ltd", by=user)
     assert not Organisation.objects.filter(name="Half Written Ltd").exists()
@@ -581,7 +583,7 @@ def test_transition_is_atomic_when_queueing_the_email_fails(
     def failing_notify(*args, **kw):
         raise Boom
 
-    monkeypatch.setattr(services, "_notify", failing_notify)
+    monkeypatch.setattr("suppliers.services.review._notify", failing_notify)
     with pytest.raises(Boom):
         service(
             profile=profile,

@@ -1,101 +1,23 @@
-"""Onboarding question pages and the platform admin's review form.
+"""Onboarding question pages that build up the supplier profile.
 
-Forms only parse and check what was typed; the services apply the rules and save. Every error
-message says what went wrong and how to fix it, in GOV.UK style.
+One form per question page: name, company numbers, about, contact, size, VCSE status,
+address, regions, capabilities and innovation.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
 from marketplace.core import geo
-from marketplace.core.forms import GovUKDateField, GovUKForm
-from marketplace.core.money import format_gbp, parse_gbp
+from marketplace.core.forms import GovUKForm
 
-from .models import MAX_PENCE, Capability, Certification, Listing, Region, SupplierProfile
-from .services import (
-    CERTIFICATE_EXPIRED_MESSAGE,
-    MAX_REASONS_LENGTH,
-    MAX_STAFF,
-    normalise_company_number,
-    normalise_vat_number,
-)
+from ..models import Capability, Region, SupplierProfile
+from ..services import MAX_STAFF, normalise_company_number, normalise_vat_number
+from ._fields import CapabilityChoiceField, clean_money, money, text
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 LOGO_MESSAGE = "The logo must be an image file: a PNG, JPG, GIF or WEBP"
-
-
-def text(
-    label: str,
-    max_length: int,
-    *,
-    required: bool = True,
-    required_message: str | None = None,
-    textarea: bool = False,
-    rows: int = 5,
-    help_text: str = "",
-    width: str = "",
-) -> forms.CharField:
-    """A text field with GOV.UK messages for missing and over-long answers."""
-    if textarea:
-        widget = forms.Textarea(attrs={"rows": rows})
-    else:
-        widget = forms.TextInput(attrs={"class": width} if width else None)
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        help_text=help_text,
-        widget=widget,
-        error_messages={
-            "required": required_message or f"Enter {label[0].lower()}{label[1:]}",
-            "max_length": f"{label} must be {max_length:,} characters or fewer",
-        },
-    )
-
-
-class MoneyInput(forms.TextInput):
-    """A GOV.UK text input with a £ prefix."""
-
-    template_name = "suppliers/onboarding/widgets/money_input.html"
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            {"inputmode": "decimal", "class": "govuk-input--width-10", **(attrs or {})}
-        )
-
-
-def money(label: str, *, help_text: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=30,
-        help_text=help_text,
-        widget=MoneyInput(),
-        error_messages={
-            "required": f"Enter your {label[0].lower()}{label[1:]} in pounds, like 1500000",
-            "max_length": f"Enter your {label[0].lower()}{label[1:]} in pounds, like 1500000",
-        },
-    )
-
-
-def clean_money(value: str, label: str) -> int:
-    try:
-        pence = parse_gbp(value)
-    except ValueError as exc:
-        raise forms.ValidationError(str(exc)) from None
-    if pence < 0:
-        raise forms.ValidationError(f"{label} cannot be negative. Enter 0 if you have none")
-    if pence > MAX_PENCE:
-        raise forms.ValidationError(
-            f"{label} must be £10,000,000,000,000 or less. Enter the amount in pounds, not pence"
-        )
-    return pence
-
-
-def pounds_initial(pence: int | None) -> str:
-    return format_gbp(pence).lstrip("£") if pence is not None else ""
 
 
 class NameForm(GovUKForm):
@@ -337,11 +259,6 @@ class RegionsForm(GovUKForm):
         return data
 
 
-class CapabilityChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Capability) -> str:
-        return obj.name
-
-
 class CapabilitiesForm(GovUKForm):
     capabilities = CapabilityChoiceField(
         label="What does your organisation do?",
@@ -419,174 +336,3 @@ class InnovationForm(GovUKForm):
         ):
             self.add_error("innovation_evidence", "Enter evidence for your innovation claim")
         return data
-
-
-class CertificationForm(GovUKForm):
-    scheme = forms.ChoiceField(
-        label="Certification",
-        choices=Certification.Scheme.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the certification",
-            "invalid_choice": "Select the certification from the list",
-        },
-    )
-    other_name = text("Name of the certification (if other)", 100, required=False)
-    certificate_number = text(
-        "Certificate number (optional)", 50, required=False, width="govuk-input--width-20"
-    )
-    expires_on = GovUKDateField(
-        label="Expiry date",
-        help_text="For example, 27 3 2027",
-        error_messages={"required": "Enter the expiry date", "incomplete": "Enter the expiry date"},
-    )
-
-    def clean_expires_on(self):
-        expires_on = self.cleaned_data["expires_on"]
-        if expires_on and expires_on < timezone.localdate():
-            raise forms.ValidationError(CERTIFICATE_EXPIRED_MESSAGE)
-        return expires_on
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("scheme") == Certification.Scheme.OTHER
-            and not data.get("other_name")
-            and not self.has_error("other_name")
-        ):
-            self.add_error("other_name", "Enter the name of the certification")
-        if data.get("scheme") != Certification.Scheme.OTHER:
-            data["other_name"] = ""
-        return data
-
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-class CaseStudyForm(GovUKForm):
-    title = text("Title", 150)
-    buyer_name = text("Who was the customer?", 150, required_message="Enter who the customer was")
-    is_public_sector = forms.ChoiceField(
-        label="Was the customer a public sector organisation?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select yes if the customer was a public sector organisation",
-            "invalid_choice": "Select yes if the customer was a public sector organisation",
-        },
-    )
-    challenge = text(
-        "What problem did they have?",
-        3000,
-        textarea=True,
-        required_message="Enter the problem the customer had",
-    )
-    outcome = text(
-        "What changed because of your work?",
-        3000,
-        textarea=True,
-        required_message="Enter what changed because of your work",
-        help_text="Include numbers if you have them",
-    )
-    start_date = GovUKDateField(
-        label="Start date (optional)", required=False, help_text="For example, 1 4 2024"
-    )
-    end_date = GovUKDateField(
-        label="End date (optional)", required=False, help_text="For example, 31 3 2025"
-    )
-    place = text("Where was the work done? (optional)", 100, required=False)
-
-    def clean_is_public_sector(self) -> bool:
-        return self.cleaned_data["is_public_sector"] == "yes"
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date must be the same as or after the start date")
-        return data
-
-
-class ListingForm(GovUKForm):
-    kind = forms.ChoiceField(
-        label="What are you offering?",
-        choices=Listing.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select what you are offering",
-            "invalid_choice": "Select what you are offering",
-        },
-    )
-    title = text("Name of the product or service", 150)
-    summary = text(
-        "Summary", 2000, textarea=True, required_message="Enter a summary of what you offer"
-    )
-    price_model = forms.ChoiceField(
-        label="How is it priced?",
-        choices=Listing.PriceModel.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select how it is priced",
-            "invalid_choice": "Select how it is priced",
-        },
-    )
-    price = forms.CharField(
-        label="Price in pounds (optional)",
-        required=False,
-        max_length=30,
-        widget=MoneyInput(),
-        error_messages={"max_length": "Enter the price in pounds, like 1500"},
-    )
-    capabilities = CapabilityChoiceField(
-        label="Capabilities (optional)",
-        queryset=Capability.objects.filter(parent__isnull=False).select_related("parent"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        error_messages={
-            "invalid_choice": "Select capabilities from the list",
-            "invalid_pk_value": "Select capabilities from the list",
-            "list": "Select capabilities from the list",
-        },
-    )
-
-    def clean_price(self) -> int | None:
-        value = self.cleaned_data["price"]
-        return clean_money(value, "Price") if value.strip() else None
-
-
-class ReviewForm(GovUKForm):
-    """What a platform admin decides about a supplier profile."""
-
-    ACTIONS = [
-        ("approve", "Approve"),
-        ("request_changes", "Ask for changes"),
-        ("reject", "Reject"),
-        ("suspend", "Suspend"),
-        ("reinstate", "Reinstate"),
-    ]
-    action = forms.ChoiceField(
-        choices=ACTIONS,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select a decision",
-            "invalid_choice": "Select a decision from the list",
-        },
-    )
-    reasons = forms.CharField(
-        label="Reasons",
-        required=False,
-        max_length=MAX_REASONS_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="The supplier sees these. Required when asking for changes, rejecting, "
-        "suspending or reinstating.",
-        error_messages={
-            "max_length": f"Reasons must be {MAX_REASONS_LENGTH:,} characters or fewer"
-        },
-    )
-
-    def __init__(self, *args, allowed_actions=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if allowed_actions is not None:
-            self.fields["action"].choices = [
-                (value, label) for value, label in self.ACTIONS if value in allowed_actions
-            ]
