@@ -39,103 +39,141 @@ def _clean_reasons(reasons: str, *, what: str) -> str:
     return reasons
 
 
-@transaction.atomic
-def profile_submit(*, profile: SupplierProfile, by: User) -> SupplierProfile:
-    """Send the profile to platform admins for review. Refused until the required parts are done."""
+def _transition(
+    profile: SupplierProfile,
+    *,
+    by: User,
+    allowed,
+    to: str,
+    event: str,
+    changes: dict,
+    check=None,
+    **payload,
+) -> SupplierProfile:
+    """Lock the row, check the status allows the move, apply it, audit (with the status it
+    came from) and queue the email.
+
+    ``check`` runs on the locked profile before anything changes and may raise.
+    """
+    profile = _lock(profile)
+    ensure_status(profile, allowed=allowed)
+    if check is not None:
+        check(profile)
+    previous = profile.status
+    profile.status = to
+    for name, value in changes.items():
+        setattr(profile, name, value)
+    _save(profile)
+    audit(by, f"supplier.{event}", profile, previous_status=previous, **payload)
+    _notify(profile, event)
+    return profile
+
+
+def _ready_to_submit(profile: SupplierProfile) -> None:
     from ..completeness import missing_required
 
-    profile = _lock(profile)
-    ensure_status(profile, allowed=SUBMITTABLE)
     missing = missing_required(profile)
     if missing:
         raise ValidationFailed(
             "You need to finish these parts before you submit: "
             + "; ".join(item.label for item in missing)
         )
-    previous = profile.status
-    profile.status = Status.SUBMITTED
-    profile.submitted_at = timezone.now()
-    profile.submitted_by = by
-    _save(profile)
-    audit(by, "supplier.submitted", profile, previous_status=previous)
-    _notify(profile, "submitted")
-    return profile
+
+
+@transaction.atomic
+def profile_submit(*, profile: SupplierProfile, by: User) -> SupplierProfile:
+    """Send the profile to platform admins for review. Refused until the required parts are done."""
+    return _transition(
+        profile,
+        by=by,
+        allowed=SUBMITTABLE,
+        to=Status.SUBMITTED,
+        event="submitted",
+        changes={"submitted_at": timezone.now(), "submitted_by": by},
+        check=_ready_to_submit,
+    )
 
 
 @transaction.atomic
 def profile_approve(*, profile: SupplierProfile, by: User, reasons: str = "") -> SupplierProfile:
-    profile = _lock(profile)
-    ensure_status(profile, allowed=REVIEWABLE)
     now = timezone.now()
-    profile.status = Status.APPROVED
-    profile.reviewed_at = now
-    profile.reviewed_by = by
-    profile.approved_at = now
-    profile.review_reasons = (reasons or "").strip()[:MAX_REASONS_LENGTH]
-    _save(profile)
-    audit(by, "supplier.approved", profile, reasons=profile.review_reasons)
-    _notify(profile, "approved")
-    return profile
+    reasons = (reasons or "").strip()[:MAX_REASONS_LENGTH]
+    changes = {"reviewed_at": now, "reviewed_by": by, "approved_at": now, "review_reasons": reasons}
+    return _transition(
+        profile,
+        by=by,
+        allowed=REVIEWABLE,
+        to=Status.APPROVED,
+        event="approved",
+        changes=changes,
+        reasons=reasons,
+    )
+
+
+def _review_decision(profile, *, by, to, event, reasons, what) -> SupplierProfile:
+    reasons = _clean_reasons(reasons, what=what)
+    changes = {"reviewed_at": timezone.now(), "reviewed_by": by, "review_reasons": reasons}
+    return _transition(
+        profile, by=by, allowed=REVIEWABLE, to=to, event=event, changes=changes, reasons=reasons
+    )
 
 
 @transaction.atomic
 def profile_request_changes(*, profile: SupplierProfile, by: User, reasons: str) -> SupplierProfile:
     """Send the profile back to the supplier with what to change; they edit and resubmit."""
-    reasons = _clean_reasons(reasons, what="what the supplier needs to change")
-    profile = _lock(profile)
-    ensure_status(profile, allowed=REVIEWABLE)
-    profile.status = Status.CHANGES_REQUESTED
-    profile.reviewed_at = timezone.now()
-    profile.reviewed_by = by
-    profile.review_reasons = reasons
-    _save(profile)
-    audit(by, "supplier.changes_requested", profile, reasons=reasons)
-    _notify(profile, "changes_requested")
-    return profile
+    return _review_decision(
+        profile,
+        by=by,
+        to=Status.CHANGES_REQUESTED,
+        event="changes_requested",
+        reasons=reasons,
+        what="what the supplier needs to change",
+    )
 
 
 @transaction.atomic
 def profile_reject(*, profile: SupplierProfile, by: User, reasons: str) -> SupplierProfile:
-    reasons = _clean_reasons(reasons, what="why the profile is rejected")
-    profile = _lock(profile)
-    ensure_status(profile, allowed=REVIEWABLE)
-    profile.status = Status.REJECTED
-    profile.reviewed_at = timezone.now()
-    profile.reviewed_by = by
-    profile.review_reasons = reasons
-    _save(profile)
-    audit(by, "supplier.rejected", profile, reasons=reasons)
-    _notify(profile, "rejected")
-    return profile
+    return _review_decision(
+        profile,
+        by=by,
+        to=Status.REJECTED,
+        event="rejected",
+        reasons=reasons,
+        what="why the profile is rejected",
+    )
 
 
 @transaction.atomic
 def profile_suspend(*, profile: SupplierProfile, by: User, reason: str) -> SupplierProfile:
     """Hide an approved supplier from buyers until reinstated."""
     reason = _clean_reasons(reason, what="why the supplier is suspended")
-    profile = _lock(profile)
-    ensure_status(profile, allowed=SUSPENDABLE)
-    profile.status = Status.SUSPENDED
-    profile.suspended_at = timezone.now()
-    profile.suspension_reason = reason
-    _save(profile)
-    audit(by, "supplier.suspended", profile, reasons=reason)
-    _notify(profile, "suspended")
-    return profile
+    return _transition(
+        profile,
+        by=by,
+        allowed=SUSPENDABLE,
+        to=Status.SUSPENDED,
+        event="suspended",
+        changes={"suspended_at": timezone.now(), "suspension_reason": reason},
+        reasons=reason,
+    )
 
 
 @transaction.atomic
 def profile_reinstate(*, profile: SupplierProfile, by: User, reason: str) -> SupplierProfile:
     """Make a suspended supplier visible again; the suspension stays in the audit trail."""
     reason = _clean_reasons(reason, what="why the supplier is reinstated")
-    profile = _lock(profile)
-    ensure_status(profile, allowed=REINSTATABLE)
-    profile.status = Status.APPROVED
-    profile.suspended_at = None
-    profile.suspension_reason = ""
-    profile.reviewed_at = timezone.now()
-    profile.reviewed_by = by
-    _save(profile)
-    audit(by, "supplier.reinstated", profile, reasons=reason)
-    _notify(profile, "reinstated")
-    return profile
+    changes = {
+        "suspended_at": None,
+        "suspension_reason": "",
+        "reviewed_at": timezone.now(),
+        "reviewed_by": by,
+    }
+    return _transition(
+        profile,
+        by=by,
+        allowed=REINSTATABLE,
+        to=Status.APPROVED,
+        event="reinstated",
+        changes=changes,
+        reasons=reason,
+    )
