@@ -148,3 +148,23 @@ def public_coordinates(profile: SupplierProfile) -> tuple[float | None, float | 
     if profile.latitude is None or profile.longitude is None:
         return None, None
     return round(profile.latitude, 4), round(profile.longitude, 4)
+
+
+def dashboard_profiles(*, organisation_ids) -> dict[int, dict]:
+    """For the signed-in dashboard: each supplier organisation's profile, with its status and
+    the links its members need (where to carry on, and the public page once approved)."""
+    from django.urls import reverse
+
+    out = {}
+    for profile in SupplierProfile.objects.filter(organisation_id__in=list(organisation_ids)):
+        out[profile.organisation_id] = {
+            "profile": profile,
+            "manage_url": reverse("suppliers:join_tasks", args=[profile.slug]),
+            "status_url": reverse("suppliers:join_status", args=[profile.slug]),
+            "public_url": (
+                reverse("suppliers:detail", args=[profile.slug])
+                if profile.status == SupplierProfile.Status.APPROVED
+                else None
+            ),
+        }
+    return out

@@ -4,6 +4,7 @@ Views parse, authorise with ``permissions.require``, call one service and render
 Domain errors become form errors or messages.
 """
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +38,14 @@ def _url_if_exists(name: str) -> str | None:
 def dashboard(request):
     """What the signed-in person can do, grouped by the organisations they belong to."""
     organisations = dashboard_organisations(user=request.user)
+    if apps.is_installed("suppliers"):
+        from suppliers.selectors import dashboard_profiles
+
+        profiles = dashboard_profiles(
+            organisation_ids=[o["organisation"].pk for o in organisations]
+        )
+        for entry in organisations:
+            entry["supplier"] = profiles.get(entry["organisation"].pk)
     return render(
         request,
         "accounts/dashboard.html",
