@@ -351,3 +351,11 @@ def test_profile_query_count_does_not_grow_with_content(client, full_profile):
         response = client.get(detail_url(full_profile))
     assert "Listing 5" in response.content.decode()
     assert len(before) == len(after) <= 10
+
+
+def test_small_screens_can_skip_the_filters_to_the_results(client):
+    SupplierProfileFactory(approved=True)
+    SupplierProfileFactory(approved=True)
+    html = client.get(LIST_URL).content.decode()
+    assert 'href="#result-count">Skip to the 2 suppliers</a>' in html
+    assert 'id="result-count"' in html
