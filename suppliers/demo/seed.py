@@ -29,6 +29,21 @@ EMAIL_DOMAIN = "suppliers.demo.marketplace.localhost"
 Status = SupplierProfile.Status
 VCSE = SupplierProfile.VCSEType
 
+# Every onboarding question the supplier has answered (the onboarding records each key as its
+# page is saved); a draft has answered only the first few.
+ANSWERED_STEPS = (
+    "name",
+    "company",
+    "about",
+    "contact",
+    "size",
+    "vcse",
+    "address",
+    "regions",
+    "capabilities",
+    "innovation",
+)
+
 # staff, turnover, balance sheet: chosen so classify_size gives the band in the key.
 SIZE_INPUTS = {
     "micro": (4, 320_000 * 100, 140_000 * 100),
@@ -150,6 +165,9 @@ def _profile(
         "innovation_type": ("incremental", "disruptive", "radical")[index % 3],
         "innovation_evidence": "Piloted with two public bodies; results published openly.",
         "has_public_sector_experience": not supplier.new_to_public_sector,
+        "completed_steps": list(
+            ANSWERED_STEPS[:5] if supplier.status == Status.DRAFT else ANSWERED_STEPS
+        ),
         **_review_trail(supplier.status, index),
     }
     profile = SupplierProfile.objects.filter(organisation=organisation).first()

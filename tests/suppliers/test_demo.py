@@ -120,3 +120,14 @@ def test_demo_suppliers_show_in_the_directory_and_api(client):
     belfast = SupplierProfile.objects.get(slug="lagan-valley-analytics-ltd")
     body = client.get(f"/api/v1/suppliers/{belfast.pk}").json()
     assert body["postcode"] == "BT1"
+
+
+def test_demo_profiles_answer_every_question_except_drafts():
+    from suppliers.completeness import missing_required
+    from suppliers.demo.seed import ANSWERED_STEPS
+    from suppliers.views.questions import STEPS
+
+    assert set(ANSWERED_STEPS) == {step.key for step in STEPS}
+    run()
+    for profile in SupplierProfile.objects.exclude(status=SupplierProfile.Status.DRAFT):
+        assert not missing_required(profile), profile.legal_name
