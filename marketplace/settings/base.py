@@ -199,6 +199,8 @@ WAGTAIL_SITE_NAME = "Innovation Marketplace"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# No Gravatar: staff email hashes are not sent to a third party, and the CMS works offline.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")

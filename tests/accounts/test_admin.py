@@ -113,3 +113,8 @@ def test_non_staff_cannot_reach_admin(client, supplier_admin):
         assert response.status_code in (302, 403), path
         if response.status_code == 302:
             assert "login" in response["Location"]
+
+
+def test_cms_sends_nothing_to_gravatar(admin_client):
+    html = admin_client.get("/cms/").content.decode()
+    assert "gravatar" not in html.lower()
