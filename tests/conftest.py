@@ -6,6 +6,17 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories.accounts import DEFAULT_PASSWORD
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Empty every cache after each test. Rolled-back or flushed rows can otherwise outlive
+    their test in the cache (Wagtail caches its site root paths, for example)."""
+    yield
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD

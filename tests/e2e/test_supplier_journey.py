@@ -2,7 +2,6 @@
 for changes in the Wagtail admin; the supplier fixes them and resubmits; the admin approves and
 the supplier appears in the public directory."""
 
-import importlib
 import re
 
 import pytest
@@ -16,16 +15,6 @@ from tests.factories.accounts import DEFAULT_PASSWORD
 STAFF_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXQ"
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Regions and capabilities come from a data migration, which an earlier transactional
-    test's flush removes; the migration's own (idempotent) seed puts them back."""
-    from django.apps import apps
-
-    seed = importlib.import_module("suppliers.migrations.0002_seed_regions_and_capabilities").seed
-    seed(apps, None)
 
 
 def save_and_continue(page):
