@@ -151,20 +151,32 @@ def public_coordinates(profile: SupplierProfile) -> tuple[float | None, float | 
 
 
 def dashboard_profiles(*, organisation_ids) -> dict[int, dict]:
-    """For the signed-in dashboard: each supplier organisation's profile, with its status and
-    the links its members need (where to carry on, and the public page once approved)."""
+    """For the signed-in dashboard: each supplier organisation's profile and the links its
+    members need: the next step for its status (the same status rules the services apply), and
+    the public page once approved."""
     from django.urls import reverse
+
+    from .services import EDITABLE, SUBMITTABLE
 
     out = {}
     for profile in SupplierProfile.objects.filter(organisation_id__in=list(organisation_ids)):
-        out[profile.organisation_id] = {
-            "profile": profile,
-            "manage_url": reverse("suppliers:join_tasks", args=[profile.slug]),
-            "status_url": reverse("suppliers:join_status", args=[profile.slug]),
-            "public_url": (
-                reverse("suppliers:detail", args=[profile.slug])
-                if profile.status == SupplierProfile.Status.APPROVED
-                else None
-            ),
-        }
+        tasks = reverse("suppliers:join_tasks", args=[profile.slug])
+        if profile.status in SUBMITTABLE:
+            actions = [{"text": "Continue", "hidden": " your supplier profile", "href": tasks}]
+        elif profile.status in EDITABLE:
+            actions = [{"text": "Update", "hidden": " your supplier profile", "href": tasks}]
+        else:
+            status = reverse("suppliers:join_status", args=[profile.slug])
+            actions = [
+                {"text": "Check status", "hidden": " of your supplier profile", "href": status}
+            ]
+        if profile.status == SupplierProfile.Status.APPROVED:
+            actions.append(
+                {
+                    "text": "View public page",
+                    "hidden": f" for {profile.display_name}",
+                    "href": reverse("suppliers:detail", args=[profile.slug]),
+                }
+            )
+        out[profile.organisation_id] = {"profile": profile, "actions": actions}
     return out

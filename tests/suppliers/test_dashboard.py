@@ -26,6 +26,7 @@ def _dashboard(client, user):
         (Status.APPROVED, "Update", "/suppliers/join/{slug}/"),
         (Status.SUBMITTED, "Check status", "/suppliers/join/{slug}/status/"),
         (Status.SUSPENDED, "Check status", "/suppliers/join/{slug}/status/"),
+        (Status.REJECTED, "Check status", "/suppliers/join/{slug}/status/"),
     ],
 )
 def test_supplier_sees_profile_status_and_next_step(
@@ -56,3 +57,10 @@ def test_other_suppliers_profiles_are_not_shown(
 def test_buyer_dashboard_has_no_supplier_profile_row(client, buyer):
     html = _dashboard(client, buyer)
     assert "Supplier profile" not in html
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, supplier_org):
+    SupplierProfileFactory(organisation=supplier_org)
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
