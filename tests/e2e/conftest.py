@@ -81,20 +81,32 @@ def browser():
         browser.close()
 
 
+def _new_page(browser, live_server, **context_options):
+    context = browser.new_context(base_url=live_server.url, **context_options)
+    context.set_default_timeout(15_000)
+    return context, context.new_page()
+
+
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 800})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    context, page = _new_page(browser, live_server, viewport={"width": 1024, "height": 800})
     yield page
     context.close()
 
 
 @pytest.fixture
 def mobile_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    context, page = _new_page(browser, live_server, viewport={"width": 375, "height": 740})
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def no_js_page(browser, live_server):
+    """A desktop page with JavaScript switched off: core journeys must still work."""
+    context, page = _new_page(
+        browser, live_server, viewport={"width": 1024, "height": 800}, java_script_enabled=False
+    )
     yield page
     context.close()
 

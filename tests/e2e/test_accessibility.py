@@ -48,14 +48,6 @@ def test_sign_in_errors_are_accessible(page, axe):
     assert _violations(axe, page) == []
 
 
-@pytest.fixture
-def no_js_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
 def test_directory_filters_work_without_javascript(no_js_page, supplier):
     SupplierProfileFactory(approved=True, legal_name="Large Systems plc", is_sme=False)
     no_js_page.goto("/suppliers/")
