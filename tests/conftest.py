@@ -1,5 +1,7 @@
 import pytest
+from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
+from django.test import RequestFactory
 
 from marketplace.accounts.models import Organisation, Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -33,6 +35,33 @@ def _with_totp(user):
 @pytest.fixture
 def with_totp():
     return _with_totp
+
+
+def mfa_login(client, user):
+    """Sign ``user`` in on ``client`` as if through allauth's form *and* the two-factor step.
+
+    ``client.force_login`` alone opens a session that never passed the second factor, and
+    RequireTwoFactorMiddleware signs such sessions out for buyers, commissioners and staff who
+    have an authenticator. Here allauth's own ``record_authentication`` writes the records a real
+    sign-in leaves in the session: "password", then "mfa" for the user's authenticator (skipped
+    when they have none, so the result is an ordinary password sign-in).
+    """
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    request.user = user
+    record_authentication(request, user, "password", email=user.email)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None:
+        record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+    request.session.save()
+    return user
+
+
+@pytest.fixture(name="mfa_login")
+def mfa_login_fixture():
+    """``mfa_login(client, user)``: see the function of that name."""
+    return mfa_login
 
 
 @pytest.fixture

@@ -74,6 +74,34 @@ class AccountAdapter(DefaultAccountAdapter):
         "same_as_current": "The new value must be different from the one you have now.",
     }
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Count failed sign-ins per account *and* client address.
+
+        allauth keys the ``login_failed`` "key" rate on the email alone, so anyone who knows an
+        email address could lock its owner out by typing wrong passwords from anywhere. With the
+        address added, failures lock that account only for the address they came from; the
+        separate per-address rate still stops one address trying many accounts. The address is
+        the client's as allauth sees it (``ALLAUTH_TRUSTED_PROXY_COUNT`` behind a proxy).
+        """
+        account_key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account_key}:{self.get_client_ip(request)}"
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs) -> None:
+        """One success banner after confirming an email address, not two.
+
+        With ``ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION`` allauth says "Your email address ... is
+        confirmed" and then, signing the person in within the same request, "You are signed
+        in as ...". The dashboard they land on already says who is signed in, so the second
+        banner is dropped.
+        """
+        if message_template == "account/messages/email_confirmed.txt":
+            request._email_confirmed_message_added = True
+        elif message_template == "account/messages/logged_in.txt" and getattr(
+            request, "_email_confirmed_message_added", False
+        ):
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
     def format_email_subject(self, subject: str) -> str:
         """Plain subjects, without allauth's "[example.com]" site prefix."""
         return " ".join(str(subject).split())

@@ -5,14 +5,18 @@ from ``marketplace.core.forms.GovUKFormRenderer``.
 """
 
 from allauth.account import forms as account_forms
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.base import forms as mfa_base_forms
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp import forms as totp_forms
 from django import forms
+from django.core.cache import cache
 from django.core.validators import MaxLengthValidator
 
 from marketplace.core.forms import GovUKForm
+from marketplace.core.validators import refuse_invisible_characters
 
-from .models import Role
+from .models import Organisation, Role
 
 _PASSWORD_MISMATCH = "The passwords do not match. Enter the same password in both boxes."  # noqa: S105
 
@@ -41,6 +45,7 @@ class SignupForm(account_forms.SignupForm):
         label="Full name",
         max_length=150,
         help_text="The name colleagues know you by",
+        validators=[refuse_invisible_characters],
         error_messages={
             "required": "Enter your full name",
             "max_length": "Your name must be 150 characters or fewer",
@@ -167,11 +172,39 @@ class _CodeMixin:
         )
 
 
-class AuthenticateForm(_CodeMixin, mfa_base_forms.AuthenticateForm):
+CODE_ALREADY_USED = (
+    "This code has already been used. Wait for your authenticator app to show a new code, "
+    "then enter that one"
+)
+
+
+class _NoReplayMixin:
+    """Refuse an authenticator-app code that was already accepted while it is still valid.
+
+    ``MFA_TOTP_TOLERANCE`` accepts a code from the window before and after the current one (so a
+    phone clock a little out, or a code typed as it changes, still works). allauth remembers a
+    used code for one window only, so on its own an overheard code could be replayed in the
+    next. Here a used code is remembered for every window in which it is accepted.
+    """
+
+    def clean_code(self):
+        code = super().clean_code()
+        if getattr(self, "authenticator", None) is None:
+            return code
+        if self.authenticator.type != Authenticator.Type.TOTP:
+            return code  # recovery codes are spent by allauth itself
+        windows = 2 * mfa_settings.TOTP_TOLERANCE + 1
+        key = f"mfa-totp-used:{self.user.pk}:{code.strip()}"
+        if not cache.add(key, 1, timeout=mfa_settings.TOTP_PERIOD * windows):
+            raise forms.ValidationError(CODE_ALREADY_USED)
+        return code
+
+
+class AuthenticateForm(_CodeMixin, _NoReplayMixin, mfa_base_forms.AuthenticateForm):
     code_label = "Code from your authenticator app, or a recovery code"
 
 
-class ReauthenticateForm(_CodeMixin, mfa_base_forms.ReauthenticateForm):
+class ReauthenticateForm(_CodeMixin, _NoReplayMixin, mfa_base_forms.ReauthenticateForm):
     code_label = "Code from your authenticator app, or a recovery code"
 
 
@@ -202,3 +235,71 @@ class InvitationForm(GovUKForm):
     def __init__(self, *args, roles: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+
+
+class BuyerOrganisationForm(GovUKForm):
+    """Register a buying organisation: who it is and what the person asking does there."""
+
+    name = forms.CharField(
+        label="Name of your organisation",
+        max_length=200,
+        help_text="The full name, for example Leeds City Council or Leeds Teaching Hospitals "
+        "NHS Trust",
+        validators=[refuse_invisible_characters],
+        error_messages={
+            "required": "Enter the name of your organisation",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    buyer_type = forms.ChoiceField(
+        label="Type of organisation",
+        widget=forms.RadioSelect,
+        choices=Organisation.BuyerType.choices,
+        error_messages={
+            "required": "Select the type of organisation",
+            "invalid_choice": "Select one of the types listed",
+        },
+    )
+    website = forms.URLField(
+        label="Website (optional)",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text="For example https://www.leeds.gov.uk",
+        error_messages={
+            "invalid": "Enter the website address in the correct format, like "
+            "https://www.leeds.gov.uk",
+            "max_length": "The website address must be 200 characters or fewer",
+        },
+    )
+    job_title = forms.CharField(
+        label="Your job title",
+        max_length=150,
+        help_text="We use this to check you can register the organisation",
+        validators=[refuse_invisible_characters],
+        error_messages={
+            "required": "Enter your job title",
+            "max_length": "Your job title must be 150 characters or fewer",
+        },
+    )
+
+
+class BuyerOrganisationDecisionForm(GovUKForm):
+    """What a platform admin decides about a buying organisation registration."""
+
+    decision = forms.ChoiceField(
+        choices=[("verify", "Verify"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a decision",
+            "invalid_choice": "Select a decision from the list",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason for rejecting",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Required to reject. We email this to the person who asked.",
+        error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
+    )

@@ -1,7 +1,9 @@
 """Operational endpoints: ``/healthz`` says the process is up; ``/readyz`` checks dependencies."""
 
+import hmac
 import logging
 
+from allauth.account.internal.flows.login import get_authentication_records
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -66,7 +68,24 @@ def readyz(request):
             # The class name only: error text can carry hosts or credentials from URLs.
             results[name] = {"ok": False, "error": exc.__class__.__name__}
     ready = all(r["ok"] for r in results.values())
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": results},
-        status=200 if ready else 503,
-    )
+    body = {"status": "ok" if ready else "unavailable"}
+    if _may_see_check_details(request):
+        body["checks"] = results
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+def _may_see_check_details(request) -> bool:
+    """Per-check details (database vendor, broker transport, search fallback) help an attacker
+    map the service, so only staff and callers with ``READYZ_TOKEN`` get them."""
+    user = getattr(request, "user", None)
+    # /readyz skips the two-factor middleware, so check here that this staff session passed the
+    # second factor (allauth's "mfa" record; the same test as accounts.mfa, which core cannot
+    # import).
+    if user is not None and user.is_authenticated and user.is_staff:
+        records = get_authentication_records(request, user)
+        return any(record.get("method") == "mfa" for record in records)
+    token = getattr(settings, "READYZ_TOKEN", "")
+    scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+    if not token or scheme.lower() != "bearer" or not sent:
+        return False
+    return hmac.compare_digest(sent.strip().encode(), token.encode())

@@ -9,6 +9,7 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value
 from django.urls import reverse
 
 from marketplace.accounts.models import Organisation, Role
+from tests.conftest import mfa_login
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_other_roles_are_not_forced(client, make_user):
 
 
 def test_buyer_with_totp_reaches_dashboard(client, buyer):
-    client.force_login(buyer)
+    mfa_login(client, buyer)
     assert client.get("/dashboard/").status_code == 200
 
 
@@ -170,3 +171,38 @@ def test_junk_code_at_sign_in_is_an_error_not_a_crash(client, password):
     assert response.status_code == 200
     assert "govuk-error-summary" in html
     assert "_auth_user_id" not in client.session
+
+
+def test_a_code_from_the_previous_window_works_once_and_cannot_be_replayed(password):
+    """Tolerance accepts the previous window's code (clock drift, slow typing); a code that was
+    accepted is refused again for as long as it would otherwise be valid."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.test import Client
+
+    user = _member(Role.BUYER)
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    previous_window = format_hotp_value(hotp_value(secret, int(time.time()) // 30 - 1))
+
+    def sign_in_with(code):
+        browser = Client()
+        browser.post(reverse("account_login"), {"login": user.email, "password": password})
+        return browser, browser.post(reverse("mfa_authenticate"), {"code": code})
+
+    first, response = sign_in_with(previous_window)
+    assert response.status_code == 302
+    assert first.session["_auth_user_id"] == str(user.pk)
+
+    # Straight away, allauth's own one-window memory refuses it.
+    second, response = sign_in_with(previous_window)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in second.session
+
+    # One window later allauth has forgotten it (its memory lasts one period); ours has not.
+    from django.core.cache import cache
+
+    cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={previous_window}")
+    third, response = sign_in_with(previous_window)
+    assert response.status_code == 200
+    assert "This code has already been used" in response.content.decode()
+    assert "_auth_user_id" not in third.session
