@@ -10,6 +10,8 @@ import datetime
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from marketplace.core import money
+
 
 class GovUKFormRenderer(TemplatesSetting):
     form_template_name = "govuk/forms/form.html"
@@ -80,3 +82,82 @@ class GovUKDateField(forms.MultiValueField):
             return datetime.date(int(year), int(month), int(day))
         except ValueError:
             raise forms.ValidationError("Enter a real date, for example 27 3 2027") from None
+
+
+class MoneyInput(forms.TextInput):
+    """A GOV.UK text input with a £ prefix."""
+
+    template_name = "govuk/forms/widgets/money_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"inputmode": "decimal", "class": "govuk-input--width-10", **(attrs or {})}
+        )
+
+
+class MoneyField(forms.Field):
+    """An amount in pounds, typed with a £ prefix, cleaned to integer pence (or ``None``).
+
+    Every money input uses this field, so every one refuses ``NaN``, ``Infinity``, exponents
+    (``1e30``), more than 2 decimal places and amounts of £100 billion or more with a message,
+    never a 500. What was typed is shown back unchanged when the page has errors; an ``int``
+    initial value (pence) is shown in pounds.
+
+    Error messages can be overridden as usual, with the extra key ``negative``::
+
+        budget = MoneyField(label="Budget", error_messages={"required": "Enter the budget"})
+    """
+
+    widget = MoneyInput
+    default_error_messages = {
+        "required": "Enter an amount in pounds, like 1500",
+        "max_length": "Enter an amount in pounds, like 1500",
+        "negative": "Enter an amount of £0 or more",
+    }
+
+    def __init__(self, *, allow_negative: bool = False, max_pence: int = money.MAX_PENCE, **kw):
+        self.allow_negative = allow_negative
+        self.max_pence = max_pence
+        super().__init__(**kw)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": str(money.MAX_INPUT_LENGTH)}
+
+    def to_python(self, value) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        if len(text) > money.MAX_INPUT_LENGTH:
+            raise forms.ValidationError(self.error_messages["max_length"], code="max_length")
+        try:
+            pence = money.parse_gbp(text, max_pence=self.max_pence)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
+        if pence < 0 and not self.allow_negative:
+            raise forms.ValidationError(self.error_messages["negative"], code="negative")
+        return pence
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return money.format_gbp(value).replace("£", "")
+        return value
+
+
+class WholeNumberField(forms.IntegerField):
+    """A count typed by a person (staff, units): ASCII digits only, so ``NaN``, ``1e30``,
+    ``1_000`` and 5,000-digit numbers are refused with the ``invalid`` message, not parsed."""
+
+    MAX_DIGITS = 15
+
+    def to_python(self, value) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().replace(",", "")
+        if not text:
+            return None
+        digits = text.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > self.MAX_DIGITS:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
