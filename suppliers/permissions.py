@@ -15,7 +15,10 @@ import rules
 
 from marketplace.accounts.permissions import is_staff, is_supplier_admin, is_supplier_member
 
-rules.add_perm("suppliers.view_profile", is_supplier_member | is_staff)
-rules.add_perm("suppliers.edit_profile", is_supplier_admin)
-rules.add_perm("suppliers.submit_profile", is_supplier_admin)
-rules.add_perm("suppliers.review_profile", is_staff)
+
+def register_rules() -> None:
+    """Register the ``suppliers.*`` permissions; called from ``SuppliersConfig.ready()``."""
+    rules.set_perm("suppliers.view_profile", is_supplier_member | is_staff)
+    rules.set_perm("suppliers.edit_profile", is_supplier_admin)
+    rules.set_perm("suppliers.submit_profile", is_supplier_admin)
+    rules.set_perm("suppliers.review_profile", is_staff)

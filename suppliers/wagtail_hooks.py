@@ -5,15 +5,18 @@ Each row opens the review screen, where a decision calls one of the lifecycle se
 every status change is checked, audited and emailed exactly as elsewhere.
 """
 
+import django_filters
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views.generic import FormView
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -21,40 +24,37 @@ from wagtail.permissions import register_permission_policy
 
 from marketplace.core.admin_audit import AuditedModelViewSet
 from marketplace.core.errors import DomainError
-from marketplace.core.models import AuditEvent
 from marketplace.core.money import format_gbp
 
-from . import services
+from . import selectors, services
 from .completeness import completeness
 from .forms import ReviewForm
+from .lifecycle import PLATFORM_ADMIN
 from .models import Capability, SupplierProfile
 
 Status = SupplierProfile.Status
+TRANSITIONS = SupplierProfile.TRANSITIONS
 
-# Which decisions make sense from which status; the services enforce the same sets.
-ACTIONS_BY_STATUS = {
-    Status.SUBMITTED: {"approve", "request_changes", "reject"},
-    Status.APPROVED: {"suspend"},
-    Status.SUSPENDED: {"reinstate"},
-}
-SERVICES = {
-    "approve": lambda p, by, reasons: services.profile_approve(profile=p, by=by, reasons=reasons),
-    "request_changes": lambda p, by, reasons: services.profile_request_changes(
-        profile=p, by=by, reasons=reasons
-    ),
-    "reject": lambda p, by, reasons: services.profile_reject(profile=p, by=by, reasons=reasons),
-    "suspend": lambda p, by, reasons: services.profile_suspend(profile=p, by=by, reason=reasons),
-    "reinstate": lambda p, by, reasons: services.profile_reinstate(
-        profile=p, by=by, reason=reasons
-    ),
-}
-DONE_MESSAGES = {
-    "approve": "{name} has been approved.",
-    "request_changes": "{name} has been asked to make changes.",
-    "reject": "{name} has been rejected.",
-    "suspend": "{name} has been suspended.",
-    "reinstate": "{name} has been reinstated.",
-}
+
+def staff_decisions(status: str) -> set[str]:
+    """The decisions a platform admin may record from ``status``, read from the table."""
+    return {t.name for t in TRANSITIONS.available(status) if t.who == PLATFORM_ADMIN}
+
+
+def record_decision(action: str, profile: SupplierProfile, *, by, reasons: str) -> None:
+    """Call the one service for ``action``; each raises a ``DomainError`` when refused."""
+    if action == "approve":
+        services.profile_approve(profile=profile, by=by, reasons=reasons)
+    elif action == "request_changes":
+        services.profile_request_changes(profile=profile, by=by, reasons=reasons)
+    elif action == "reject":
+        services.profile_reject(profile=profile, by=by, reasons=reasons)
+    elif action == "suspend":
+        services.profile_suspend(profile=profile, by=by, reason=reasons)
+    elif action == "reinstate":
+        services.profile_reinstate(profile=profile, by=by, reason=reasons)
+    else:
+        raise ValueError(f"Unknown review decision {action!r}")
 
 
 class StaffReviewPolicy(ModelPermissionPolicy):
@@ -83,12 +83,10 @@ class ReviewView(WagtailAdminTemplateMixin, FormView):
     index_url_name = "supplier_review:index"
 
     def dispatch(self, request, *args, **kwargs):
-        self.profile = get_object_or_404(
-            SupplierProfile.objects.select_related(
-                "organisation", "region", "submitted_by", "reviewed_by"
-            ),
-            pk=kwargs["pk"],
-        )
+        try:
+            self.profile = selectors.profile_for_review(pk=kwargs["pk"])
+        except SupplierProfile.DoesNotExist:
+            raise Http404("No such supplier profile") from None
         if not request.user.has_perm("suppliers.review_profile", self.profile):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -105,19 +103,50 @@ class ReviewView(WagtailAdminTemplateMixin, FormView):
 
     @property
     def allowed_actions(self):
-        return ACTIONS_BY_STATUS.get(self.profile.status, set())
+        return staff_decisions(self.profile.status)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "allowed_actions": self.allowed_actions}
 
+    def post(self, request, *args, **kwargs):
+        if "identity_decision" in request.POST:
+            return self.identity_decision(request)
+        return super().post(request, *args, **kwargs)
+
+    def identity_decision(self, request):
+        """Approve or reject the identity changes an approved supplier asked for."""
+        decision = request.POST.get("identity_decision")
+        reason = request.POST.get("identity_reason", "")
+        try:
+            if decision == "approve":
+                services.supplier_identity_approve(profile=self.profile, by=request.user)
+            elif decision == "reject":
+                services.supplier_identity_reject(
+                    profile=self.profile, by=request.user, reason=reason
+                )
+            else:
+                raise Http404("No such decision")
+        except DomainError as exc:
+            context = self.get_context_data(
+                form=self.get_form_class()(allowed_actions=self.allowed_actions)
+            )
+            context.update(identity_error=exc.message, identity_reason=reason)
+            return self.render_to_response(context)
+        done = "approved" if decision == "approve" else "rejected"
+        messages.success(request, f"The name and company detail changes have been {done}.")
+        return redirect(reverse("supplier_review:edit", args=[self.profile.pk]))
+
     def form_valid(self, form):
         action = form.cleaned_data["action"]
         try:
-            SERVICES[action](self.profile, self.request.user, form.cleaned_data["reasons"])
+            record_decision(
+                action, self.profile, by=self.request.user, reasons=form.cleaned_data["reasons"]
+            )
         except DomainError as exc:
             form.add_error("reasons" if exc.field == "reasons" else None, exc.message)
             return self.form_invalid(form)
-        messages.success(self.request, DONE_MESSAGES[action].format(name=self.profile.display_name))
+        done = TRANSITIONS.done(action).format(name=self.profile.display_name)
+        messages.success(self.request, done)
         return redirect(self.index_url_name)
 
     def get_context_data(self, **kwargs):
@@ -129,21 +158,62 @@ class ReviewView(WagtailAdminTemplateMixin, FormView):
             allowed_actions=self.allowed_actions,
             turnover=format_gbp(profile.turnover_pence),
             balance_sheet=format_gbp(profile.balance_sheet_pence),
-            capabilities=profile.capabilities.select_related("parent"),
+            capabilities=profile.capabilities.all(),
             regions=profile.regions_served.all(),
             certifications=profile.certifications.all(),
             case_studies=profile.case_studies.all(),
             listings=profile.listings.all(),
-            history=AuditEvent.objects.filter(
-                content_type=ContentType.objects.get_for_model(SupplierProfile),
-                object_id=str(profile.pk),
-            ).select_related("actor")[:30],
+            history=selectors.profile_history(profile=profile),
+            identity_changes=[
+                {**change, "current": getattr(profile, change["field"])}
+                for change in profile.pending_identity_changes
+            ],
         )
         return context
 
 
+class SupplierProfileFilterSet(WagtailFilterSet):
+    """The listing's filters, plus approved profiles with identity changes waiting for review
+    (``services.identity``), with how many there are in the label."""
+
+    identity_pending = django_filters.BooleanFilter(
+        label="Name or company changes waiting for review", method="filter_identity_pending"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        waiting = SupplierProfile.objects.exclude(pending_identity={}).count()
+        label = f"Name or company changes waiting for review ({waiting})"
+        self.filters["identity_pending"].label = label
+
+    def filter_identity_pending(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if value:
+            return queryset.exclude(pending_identity={})
+        return queryset.filter(pending_identity={})
+
+
+class SupplierProfileIndexView(IndexView):
+    """The review list opens on the profiles waiting for a decision; "All" shows the rest."""
+
+    base_filterset_class = SupplierProfileFilterSet
+
+    def get(self, request, *args, **kwargs):
+        if (
+            "status" not in request.GET
+            and "identity_pending" not in request.GET
+            and not request.GET.get("q")
+        ):
+            query = request.GET.copy()
+            query["status"] = Status.SUBMITTED
+            request.GET = query
+        return super().get(request, *args, **kwargs)
+
+
 class SupplierProfileViewSet(ModelViewSet):
     model = SupplierProfile
+    index_view_class = SupplierProfileIndexView
     icon = "group"
     menu_label = "Supplier profiles"
     name = "supplier_review"

@@ -1,15 +1,18 @@
-"""Wagtail admin: a read-only audit log for platform admins."""
+"""Wagtail admin: a read-only audit log for platform admins, and the "Waiting for review" panel
+on the CMS home page (every app's ``StaffQueue`` contributions)."""
 
 from django.contrib.contenttypes.models import ContentType
 from django_filters import ChoiceFilter, DateFromToRangeFilter, ModelChoiceFilter
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from .models import AuditEvent
+from .staff_queues import waiting_for_review
 
 
 class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -81,3 +84,24 @@ register_permission_policy(AuditEvent, ViewOnlyPermissionPolicy(AuditEvent))
 @hooks.register("register_admin_viewset")
 def register_audit_log_viewset():
     return AuditEventViewSet()
+
+
+class WaitingForReviewPanel(Component):
+    name = "waiting_for_review"
+    template_name = "core/admin/waiting_for_review_panel.html"
+    order = 50
+
+    def __init__(self, queues):
+        self.queues = queues
+
+    def get_context_data(self, parent_context):
+        return {"queues": self.queues}
+
+
+@hooks.register("construct_homepage_panels")
+def add_waiting_for_review_panel(request, panels):
+    if not request.user.is_staff:
+        return
+    queues = waiting_for_review()
+    if queues:
+        panels.insert(0, WaitingForReviewPanel(queues))

@@ -7,8 +7,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from marketplace.core.registry import HomeSection, shown
+
 from .blocks import AUDIENCE_CHOICES, GuidanceStreamBlock, HowItWorksBlock
-from .selectors import latest_open_challenges
 
 
 @register_setting(icon="cog")
@@ -66,7 +67,9 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_challenges"] = latest_open_challenges(self.challenges_count)
+        # Sections other apps contribute (HomeSection in their AppConfig.ready()), such as the
+        # latest open challenges. Their templates see ``page`` (heading, count) as well.
+        context["home_sections"] = shown(HomeSection, request)
         return context
 
 

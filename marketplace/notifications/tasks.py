@@ -4,7 +4,8 @@ from celery import shared_task
 
 from .services import absolute_url, email_send
 
-_RETRY = {
+# The one retry policy for email: every app's email task uses it.
+RETRY_POLICY = {
     "acks_late": True,
     "autoretry_for": (OSError,),  # SMTP and network failures; rendering errors are bugs.
     "retry_backoff": True,
@@ -14,13 +15,13 @@ _RETRY = {
 }
 
 
-@shared_task(**_RETRY)
+@shared_task(**RETRY_POLICY)
 def send_email_task(template: str, to: list[str], context: dict) -> int:
     """Send one templated email. ``context`` must be JSON-serialisable."""
     return email_send(template=template, to=list(to), context=context)
 
 
-@shared_task(**_RETRY)
+@shared_task(**RETRY_POLICY)
 def send_invitation_email_task(invitation_id: int) -> int:
     """Email an invitation link. Does nothing once the invitation is no longer pending."""
     from django.urls import reverse

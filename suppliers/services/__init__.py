@@ -1,51 +1,32 @@
 """Every write to a supplier profile: onboarding answers, evidence and the review lifecycle.
 
-Status lifecycle (``SupplierProfile.Status``)::
-
-    draft ──submit──▶ submitted ──approve──▶ approved ──suspend──▶ suspended
-      ▲                  │   │                  ▲                      │
-      │                  │   └─reject─▶ rejected│                      │
-      │        request_changes                  └──────reinstate───────┘
-      │                  ▼
-      └── (edit) ◀── changes_requested ──submit──▶ submitted
+The status lifecycle is declared once, in ``suppliers/lifecycle.py`` (``SupplierProfile.TRANSITIONS``).
 
 Each transition is one function (in ``review``): it locks the row, checks the allowed-from set,
 stamps ``*_at``/``*_by``, writes an ``AuditEvent`` in the same transaction and, after commit,
 queues the email to the supplier's admins.
 
-The functions live in submodules (``_common``: shared helpers, status sets, normalisers;
-``profile``: creating and editing; ``evidence``: certifications, case studies, listings;
-``review``: lifecycle transitions) and are all re-exported here, so callers keep using
-``from suppliers import services`` and ``services.profile_submit(...)``. To monkeypatch a name a
+The functions live in submodules (``_persist``: locking and validated saves; ``_editing``: the
+editable check, step marks and slugs; ``profile``: creating and editing; ``evidence``:
+certifications, case studies, listings; ``review``: lifecycle transitions and their emails) and
+the public ones are re-exported here, so callers keep using ``from suppliers import services``
+and ``services.profile_submit(...)``. Status sets come from the model's transition table,
+identifier rules from ``suppliers.identifiers`` and shared limits from ``suppliers.limits``. To monkeypatch a name a
 service looks up (``audit``, ``_notify``), patch it on the submodule that uses it, for example
 ``suppliers.services.review._notify``; patching this package does not reach the submodules.
 """
 
-from ._common import (
-    CERTIFICATE_EXPIRED_MESSAGE,
+from ..identifiers import (
     COMPANY_NUMBER_FORMAT_MESSAGE,
     COMPANY_NUMBER_PREFIXES,
     COMPANY_NUMBER_TAKEN_MESSAGE,
-    EDITABLE,
-    MAX_REASONS_LENGTH,
-    MAX_STAFF,
-    REINSTATABLE,
-    RESERVED_SLUGS,
-    REVIEWABLE,
-    SUBMITTABLE,
-    SUSPENDABLE,
     VAT_NUMBER_MESSAGE,
-    Status,
-    _ensure_editable,
-    _lock,
-    _mark_step,
-    _notify,
-    _raise_for,
-    _save,
-    _unique_slug,
     normalise_company_number,
     normalise_vat_number,
 )
+from ..limits import CERTIFICATE_EXPIRED_MESSAGE, MAX_REASONS_LENGTH, MAX_STAFF, RESERVED_SLUGS
+from ..models import SupplierProfile
+from ._editing import EDITABLE
 from .evidence import (
     case_study_add,
     case_study_remove,
@@ -57,6 +38,7 @@ from .evidence import (
     listing_remove,
     listing_update,
 )
+from .identity import supplier_identity_approve, supplier_identity_reject
 from .profile import (
     PROFILE_FIELDS,
     profile_set_address,
@@ -68,7 +50,6 @@ from .profile import (
     supplier_create,
 )
 from .review import (
-    _clean_reasons,
     profile_approve,
     profile_reinstate,
     profile_reject,
@@ -76,6 +57,13 @@ from .review import (
     profile_submit,
     profile_suspend,
 )
+
+Status = SupplierProfile.Status
+# The allowed-from sets, read from the transition table (``SupplierProfile.TRANSITIONS``).
+SUBMITTABLE = SupplierProfile.TRANSITIONS.allowed_from("submit")
+REVIEWABLE = SupplierProfile.TRANSITIONS.allowed_from("approve")
+SUSPENDABLE = SupplierProfile.TRANSITIONS.allowed_from("suspend")
+REINSTATABLE = SupplierProfile.TRANSITIONS.allowed_from("reinstate")
 
 __all__ = [
     # shared: status sets, limits, messages, normalisers
@@ -104,6 +92,9 @@ __all__ = [
     "profile_set_size",
     "profile_update",
     "supplier_create",
+    # identity changes to an approved profile, held for review
+    "supplier_identity_approve",
+    "supplier_identity_reject",
     # evidence
     "case_study_add",
     "case_study_remove",
@@ -121,13 +112,4 @@ __all__ = [
     "profile_request_changes",
     "profile_submit",
     "profile_suspend",
-    # private helpers, re-exported for code that imported them from the old module
-    "_clean_reasons",
-    "_ensure_editable",
-    "_lock",
-    "_mark_step",
-    "_notify",
-    "_raise_for",
-    "_save",
-    "_unique_slug",
 ]

@@ -14,8 +14,10 @@ from marketplace.accounts.models import User
 from marketplace.core.audit import audit
 from marketplace.core.errors import ValidationFailed
 
+from ..limits import CERTIFICATE_EXPIRED_MESSAGE
 from ..models import Capability, CaseStudy, Certification, Listing, SupplierProfile
-from ._common import CERTIFICATE_EXPIRED_MESSAGE, _ensure_editable, _lock, _save
+from ._editing import _ensure_editable
+from ._persist import _lock, _save
 
 # --- Evidence: certifications, case studies, listings ----------------------------------------
 

@@ -12,20 +12,19 @@ from marketplace.accounts.models import Membership, Organisation, Role, User
 from marketplace.core import geo
 from marketplace.core.audit import audit
 from marketplace.core.errors import ValidationFailed
+from marketplace.core.money import format_gbp
 
-from ..models import MAX_PENCE, Capability, Region, SupplierProfile
-from ..sizing import classify_size
-from ._common import (
+from ..identifiers import (
     COMPANY_NUMBER_TAKEN_MESSAGE,
-    MAX_STAFF,
-    _ensure_editable,
-    _lock,
-    _mark_step,
-    _save,
-    _unique_slug,
     normalise_company_number,
     normalise_vat_number,
 )
+from ..limits import MAX_STAFF
+from ..models import MAX_PENCE, Capability, Region, SupplierProfile
+from ..sizing import classify_size
+from . import identity
+from ._editing import _ensure_editable, _mark_step, _unique_slug
+from ._persist import _lock, _save
 
 # --- Creating and editing ---------------------------------------------------------------------
 
@@ -77,7 +76,9 @@ def profile_update(
     """Save answers to the supplier's own questions. ``step`` marks an onboarding page as answered.
 
     Allowed while draft, changes requested or approved; an approved profile stays approved and
-    the change is audited.
+    the change is audited. On an approved profile, changes to who the supplier is (legal and
+    trading name, company, charity and VAT numbers) are held for a platform admin's review
+    (``services.identity``); the public keeps seeing the approved values until then.
     """
     unknown = set(fields) - PROFILE_FIELDS
     if unknown:
@@ -93,10 +94,10 @@ def profile_update(
             .exists()
         ):
             raise ValidationFailed(COMPANY_NUMBER_TAKEN_MESSAGE, field="company_number")
-        if fields["company_number"] != profile.company_number:
-            profile.company_number_verified = False
     if "vat_number" in fields:
         fields["vat_number"] = normalise_vat_number(fields["vat_number"])
+    if identity.identity_is_reviewed(profile):
+        fields = identity.hold_identity_changes(profile, fields, by=by)
     if "vcse_type" in fields:
         fields["vcse_type"] = fields["vcse_type"] or ""
         profile.is_vcse = bool(fields["vcse_type"])
@@ -108,6 +109,8 @@ def profile_update(
             changed.append(name)
         setattr(profile, name, value)
     _mark_step(profile, step)
+    if "company_number" in changed:
+        profile.company_number_verified = False
     if "legal_name" in changed:
         profile.organisation.name = profile.legal_name
         profile.organisation.save(update_fields=["name", "updated_at"])
@@ -141,7 +144,9 @@ def profile_set_size(
         ("balance_sheet_pence", balance_sheet_pence),
     ):
         if value is not None and not 0 <= value <= MAX_PENCE:
-            raise ValidationFailed("Enter an amount between £0 and £10,000,000,000,000", field=name)
+            raise ValidationFailed(
+                f"Enter an amount between £0 and {format_gbp(MAX_PENCE)}", field=name
+            )
     profile.staff_headcount = staff_headcount
     profile.turnover_pence = turnover_pence
     profile.balance_sheet_pence = balance_sheet_pence

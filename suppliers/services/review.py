@@ -1,6 +1,7 @@
 """The review lifecycle: submit, approve, request changes, reject, suspend and reinstate.
 
-See the package docstring for the status diagram.
+Which status each may start from, where it leads, its audit event and its "done" message come
+from ``SupplierProfile.TRANSITIONS`` (``suppliers/lifecycle.py``, with the status diagram).
 """
 
 from __future__ import annotations
@@ -10,22 +11,22 @@ from django.utils import timezone
 
 from marketplace.accounts.models import User
 from marketplace.core.audit import audit
-from marketplace.core.errors import ValidationFailed, ensure_status
+from marketplace.core.errors import ValidationFailed
 
+from ..limits import MAX_REASONS_LENGTH
 from ..models import SupplierProfile
-from ._common import (
-    MAX_REASONS_LENGTH,
-    REINSTATABLE,
-    REVIEWABLE,
-    SUBMITTABLE,
-    SUSPENDABLE,
-    Status,
-    _lock,
-    _notify,
-    _save,
-)
+from ._persist import _lock, _save
 
-# --- Lifecycle transitions --------------------------------------------------------------------
+Status = SupplierProfile.Status
+TRANSITIONS = SupplierProfile.TRANSITIONS
+
+
+def _notify(profile: SupplierProfile, event: str, reasons: str = "") -> None:
+    """Queue the status email after commit, with the reasons the reviewer gave."""
+    from ..tasks import send_profile_status_email
+
+    profile_id = profile.pk
+    transaction.on_commit(lambda: send_profile_status_email.delay(profile_id, event, reasons))
 
 
 def _clean_reasons(reasons: str, *, what: str) -> str:
@@ -41,31 +42,30 @@ def _clean_reasons(reasons: str, *, what: str) -> str:
 
 def _transition(
     profile: SupplierProfile,
+    name: str,
     *,
     by: User,
-    allowed,
-    to: str,
-    event: str,
     changes: dict,
     check=None,
-    **payload,
+    reasons: str | None = None,
 ) -> SupplierProfile:
-    """Lock the row, check the status allows the move, apply it, audit (with the status it
-    came from) and queue the email.
+    """Lock the row, check the table allows ``name`` from the current status, apply it, audit
+    (with the status it came from) and queue the email.
 
     ``check`` runs on the locked profile before anything changes and may raise.
     """
     profile = _lock(profile)
-    ensure_status(profile, allowed=allowed)
+    transition = TRANSITIONS.ensure(profile, name)
     if check is not None:
         check(profile)
     previous = profile.status
-    profile.status = to
-    for name, value in changes.items():
-        setattr(profile, name, value)
+    profile.status = transition.target
+    for field, value in changes.items():
+        setattr(profile, field, value)
     _save(profile)
-    audit(by, f"supplier.{event}", profile, previous_status=previous, **payload)
-    _notify(profile, event)
+    payload = {} if reasons is None else {"reasons": reasons}
+    audit(by, TRANSITIONS.event(name), profile, previous_status=previous, **payload)
+    _notify(profile, transition.event, reasons or "")
     return profile
 
 
@@ -85,10 +85,8 @@ def profile_submit(*, profile: SupplierProfile, by: User) -> SupplierProfile:
     """Send the profile to platform admins for review. Refused until the required parts are done."""
     return _transition(
         profile,
+        "submit",
         by=by,
-        allowed=SUBMITTABLE,
-        to=Status.SUBMITTED,
-        event="submitted",
         changes={"submitted_at": timezone.now(), "submitted_by": by},
         check=_ready_to_submit,
     )
@@ -99,23 +97,13 @@ def profile_approve(*, profile: SupplierProfile, by: User, reasons: str = "") ->
     now = timezone.now()
     reasons = (reasons or "").strip()[:MAX_REASONS_LENGTH]
     changes = {"reviewed_at": now, "reviewed_by": by, "approved_at": now, "review_reasons": reasons}
-    return _transition(
-        profile,
-        by=by,
-        allowed=REVIEWABLE,
-        to=Status.APPROVED,
-        event="approved",
-        changes=changes,
-        reasons=reasons,
-    )
+    return _transition(profile, "approve", by=by, changes=changes, reasons=reasons)
 
 
-def _review_decision(profile, *, by, to, event, reasons, what) -> SupplierProfile:
+def _review_decision(profile, name: str, *, by, reasons, what) -> SupplierProfile:
     reasons = _clean_reasons(reasons, what=what)
     changes = {"reviewed_at": timezone.now(), "reviewed_by": by, "review_reasons": reasons}
-    return _transition(
-        profile, by=by, allowed=REVIEWABLE, to=to, event=event, changes=changes, reasons=reasons
-    )
+    return _transition(profile, name, by=by, changes=changes, reasons=reasons)
 
 
 @transaction.atomic
@@ -123,9 +111,8 @@ def profile_request_changes(*, profile: SupplierProfile, by: User, reasons: str)
     """Send the profile back to the supplier with what to change; they edit and resubmit."""
     return _review_decision(
         profile,
+        "request_changes",
         by=by,
-        to=Status.CHANGES_REQUESTED,
-        event="changes_requested",
         reasons=reasons,
         what="what the supplier needs to change",
     )
@@ -135,9 +122,8 @@ def profile_request_changes(*, profile: SupplierProfile, by: User, reasons: str)
 def profile_reject(*, profile: SupplierProfile, by: User, reasons: str) -> SupplierProfile:
     return _review_decision(
         profile,
+        "reject",
         by=by,
-        to=Status.REJECTED,
-        event="rejected",
         reasons=reasons,
         what="why the profile is rejected",
     )
@@ -147,15 +133,8 @@ def profile_reject(*, profile: SupplierProfile, by: User, reasons: str) -> Suppl
 def profile_suspend(*, profile: SupplierProfile, by: User, reason: str) -> SupplierProfile:
     """Hide an approved supplier from buyers until reinstated."""
     reason = _clean_reasons(reason, what="why the supplier is suspended")
-    return _transition(
-        profile,
-        by=by,
-        allowed=SUSPENDABLE,
-        to=Status.SUSPENDED,
-        event="suspended",
-        changes={"suspended_at": timezone.now(), "suspension_reason": reason},
-        reasons=reason,
-    )
+    changes = {"suspended_at": timezone.now(), "suspension_reason": reason}
+    return _transition(profile, "suspend", by=by, changes=changes, reasons=reason)
 
 
 @transaction.atomic
@@ -168,12 +147,4 @@ def profile_reinstate(*, profile: SupplierProfile, by: User, reason: str) -> Sup
         "reviewed_at": timezone.now(),
         "reviewed_by": by,
     }
-    return _transition(
-        profile,
-        by=by,
-        allowed=REINSTATABLE,
-        to=Status.APPROVED,
-        event="reinstated",
-        changes=changes,
-        reasons=reason,
-    )
+    return _transition(profile, "reinstate", by=by, changes=changes, reasons=reason)

@@ -1,6 +1,3 @@
-import importlib.machinery
-import sys
-import types
 from io import StringIO
 
 import pytest
@@ -10,8 +7,10 @@ from allauth.mfa.totp.internal.auth import validate_totp_code
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, Revision, Site
 
+from marketplace.accounts import demo
 from marketplace.accounts.models import Membership, Organisation, Role, User
-from marketplace.core import demo
+from marketplace.core import registry
+from marketplace.core.registry import DemoSeeder
 from marketplace.home.models import GuidanceIndexPage, GuidancePage, HomePage, SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -207,19 +206,36 @@ def test_demo_totp_prints_a_valid_six_digit_code():
     assert "seconds" in err.getvalue()
 
 
-def test_calls_the_suppliers_demo_seed_when_it_exists(monkeypatch):
+@pytest.fixture
+def seeders(monkeypatch):
+    """Only the seeders a test registers; the real ones are put back afterwards."""
+    monkeypatch.setattr(registry._slots[DemoSeeder], "items", {})
+    return registry.register
+
+
+def test_runs_every_registered_seeder_in_order_and_prints_their_accounts(seeders):
     calls = []
-    module = types.ModuleType("suppliers.demo")
-    module.__spec__ = importlib.machinery.ModuleSpec("suppliers.demo", loader=None)
-    module.seed = lambda stdout: calls.append(stdout) or stdout.write("seeded suppliers")
-    monkeypatch.setitem(sys.modules, "suppliers.demo", module)
+    seeders(DemoSeeder(key="second", run=lambda out: calls.append("second"), order=20))
+    seeders(
+        DemoSeeder(
+            key="first",
+            run=lambda out: calls.append("first") or out.write("seeded first"),
+            order=10,
+            accounts=lambda: [("Tester", "t@example.com", "pw-local", "no")],
+            note="A note after the table.",
+        )
+    )
     output = seed()
-    assert len(calls) == 1
-    assert "seeded suppliers" in output
+    assert calls == ["first", "second"]
+    assert "seeded first" in output
+    assert "t@example.com" in output and "pw-local" in output
+    assert output.index("Demo accounts") < output.index("A note after the table.")
 
 
-def test_skips_a_suppliers_demo_module_without_seed(monkeypatch):
-    module = types.ModuleType("suppliers.demo")
-    module.__spec__ = importlib.machinery.ModuleSpec("suppliers.demo", loader=None)
-    monkeypatch.setitem(sys.modules, "suppliers.demo", module)
-    assert "suppliers.demo has no seed(): skipped demo suppliers." in seed()
+def test_with_no_seeders_registered_it_runs_and_prints_no_table(seeders):
+    assert "Demo accounts" not in seed()
+
+
+def test_registers_a_seeder_for_accounts_content_and_suppliers():
+    assert [s.key for s in registry.contributions(DemoSeeder)][:2] == ["accounts", "home"]
+    assert "suppliers" in [s.key for s in registry.contributions(DemoSeeder)]

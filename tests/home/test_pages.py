@@ -1,5 +1,3 @@
-from types import SimpleNamespace
-
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
@@ -7,6 +5,8 @@ from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
+from marketplace.core import registry
+from marketplace.core.registry import HomeSection
 from marketplace.home.models import (
     GuidanceIndexPage,
     GuidancePage,
@@ -14,7 +14,7 @@ from marketplace.home.models import (
     SiteSettings,
     StandardPage,
 )
-from marketplace.home.selectors import latest_open_challenges
+from tests.conftest import mfa_login
 from tests.factories import UserFactory
 from tests.home.factories import (
     GuidancePageFactory,
@@ -23,9 +23,22 @@ from tests.home.factories import (
     home_page,
 )
 
-EMPTY_CHALLENGES = (
-    "There are no open challenges at the moment. Sign up to get an alert when one opens."
-)
+
+@pytest.fixture
+def no_home_sections(monkeypatch):
+    """The home page as it is with no app contributing a section."""
+    monkeypatch.setattr(registry._slots[HomeSection], "items", {})
+
+
+@pytest.fixture
+def home_section(monkeypatch):
+    """Register a stand-in section for one test; the registry is put back afterwards."""
+    monkeypatch.setattr(registry._slots[HomeSection], "items", {})
+
+    def add(**kwargs):
+        registry.register(HomeSection(template="home/sections/link_list.html", **kwargs))
+
+    return add
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -33,7 +46,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
         # An editor: platform staff with two-factor set up, as the CMS requires.
         self.editor = UserFactory(is_staff=True, is_superuser=True)
         TOTP.activate(self.editor, generate_totp_secret())
-        self.client.force_login(self.editor)
+        mfa_login(self.client, self.editor)
 
     def test_home_page_sits_only_at_the_root(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
@@ -124,7 +137,7 @@ def test_migrations_put_guidance_under_home_with_how_it_works_steps(client):
 
 
 @pytest.mark.django_db
-def test_home_page_shows_hero_steps_and_empty_challenge_message(client):
+def test_home_page_renders_hero_and_steps_with_no_sections_registered(client, no_home_sections):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -132,51 +145,39 @@ def test_home_page_shows_hero_steps_and_empty_challenge_message(client):
     assert "How it works for buyers" in html
     assert "How it works for suppliers" in html
     assert "Describe the problem" in html
-    assert "Latest open challenges" in html
-    assert EMPTY_CHALLENGES in html
-    assert 'href="/accounts/signup/"' in html
-
-
-@pytest.mark.django_db
-def test_home_page_lists_open_challenges_from_the_selector(client, monkeypatch):
-    # The challenges app is built elsewhere; stand in for its rows, not for the page code.
-    challenges = [
-        SimpleNamespace(
-            title="Reduce missed bin collections",
-            organisation="Leeds City Council",
-            get_absolute_url="/challenges/bins/",
-        ),
-        SimpleNamespace(title="Cut outpatient no-shows", organisation="", get_absolute_url=""),
-    ]
-    requested = []
-
-    def fake_selector(limit):
-        requested.append(limit)
-        return challenges[:limit]
-
-    monkeypatch.setattr("marketplace.home.models.latest_open_challenges", fake_selector)
-    html = client.get("/").content.decode()
-    assert requested == [3]
-    assert '<a class="govuk-link govuk-!-font-weight-bold" href="/challenges/bins/">' in html
-    assert "Reduce missed bin collections" in html
-    assert "Cut outpatient no-shows" in html
-    assert EMPTY_CHALLENGES not in html
-
-
-@pytest.mark.django_db
-def test_challenge_section_hidden_when_editor_sets_count_to_zero(client):
-    home = home_page()
-    home.challenges_count = 0
-    home.save_revision().publish()
-    html = client.get("/").content.decode()
     assert "Latest open challenges" not in html
-    assert EMPTY_CHALLENGES not in html
 
 
-def test_latest_open_challenges_is_empty_until_the_app_exists(settings):
-    assert "challenges" not in settings.INSTALLED_APPS
-    assert latest_open_challenges(3) == []
-    assert latest_open_challenges(0) == []
+@pytest.mark.django_db
+def test_home_page_renders_registered_sections_in_order_with_the_page(client, home_section):
+    # The challenges app contributes its section like this; here a stand-in gives the rows.
+    requests = []
+
+    def latest(request):
+        requests.append(request.path)
+        return {
+            "heading": "Latest open challenges",
+            "items": [
+                {
+                    "title": "Reduce missed bin collections",
+                    "url": "/challenges/bins/",
+                    "meta": "Leeds City Council",
+                },
+                {"title": "Cut outpatient no-shows", "url": "", "meta": ""},
+            ],
+        }
+
+    home_section(key="challenges", context=latest, order=20)
+    home_section(
+        key="news", context=lambda request: {"heading": "Marketplace news", "items": []}, order=10
+    )
+    home_section(key="hidden", context=lambda request: None, order=30)
+    html = client.get("/").content.decode()
+    assert requests == ["/"]
+    assert '<a class="govuk-link govuk-!-font-weight-bold" href="/challenges/bins/">' in html
+    assert "Leeds City Council" in html
+    assert "<strong>Cut outpatient no-shows</strong>" in html
+    assert html.index("Marketplace news") < html.index("Latest open challenges")
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.urls import reverse
 from marketplace.accounts.models import Role
 from marketplace.core.models import AuditEvent
 from suppliers.models import Capability, SupplierProfile
+from tests.conftest import mfa_login
 from tests.factories import MembershipFactory
 from tests.factories.suppliers import SupplierProfileFactory
 
@@ -21,7 +22,7 @@ def review_url(profile):
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    client.force_login(staff_user)
+    mfa_login(client, staff_user)
     return client
 
 
@@ -36,7 +37,7 @@ def test_index_lists_filters_and_searches(staff_client, submitted, django_assert
     SupplierProfileFactory(legal_name="Draft Gadgets Ltd")
     SupplierProfileFactory(legal_name="Approved Things Ltd", approved=True)
     with django_assert_max_num_queries(40):
-        response = staff_client.get(reverse(INDEX))
+        response = staff_client.get(reverse(INDEX), {"status": ""})
     body = response.content.decode()
     assert response.status_code == 200
     assert "Submitted Widgets Ltd" in body and "Draft Gadgets Ltd" in body
@@ -75,8 +76,32 @@ def test_review_page_shows_audit_history(staff_client, staff_user, submitted):
         profile=submitted, by=staff_user, reasons="Fix the <i>summary</i>"
     )
     body = staff_client.get(review_url(submitted)).content.decode()
-    assert "supplier.changes_requested" in body
-    assert "Fix the &lt;i&gt;summary&lt;/i&gt;" in body
+    history = body[body.index('id="audit-history"') :]
+    assert "<td>Changes requested</td>" in history
+    assert "supplier.changes_requested" not in history
+    assert "Fix the &lt;i&gt;summary&lt;/i&gt;" in history
+
+
+def test_review_history_reads_in_words(staff_client, staff_user, submitted):
+    from marketplace.core.audit import audit
+
+    audit(staff_user, "supplier.submitted", submitted, previous_status="draft")
+    audit(staff_user, "supplier.profile_updated", submitted, fields=["summary"])
+    body = staff_client.get(review_url(submitted)).content.decode()
+    history = body[body.index('id="audit-history"') :]
+    assert "<td>Submitted for review</td>" in history
+    assert "<td>Profile details changed</td>" in history
+    assert "supplier.profile_updated" not in history
+
+
+def test_review_list_opens_on_profiles_waiting_for_review(staff_client, submitted):
+    SupplierProfileFactory(legal_name="Draft Gadgets Ltd")
+    SupplierProfileFactory(legal_name="Approved Things Ltd", approved=True)
+    body = staff_client.get(reverse(INDEX)).content.decode()
+    assert "Submitted Widgets Ltd" in body
+    assert "Draft Gadgets Ltd" not in body and "Approved Things Ltd" not in body
+    everything = staff_client.get(reverse(INDEX), {"status": ""}).content.decode()
+    assert "Draft Gadgets Ltd" in everything and "Approved Things Ltd" in everything
 
 
 def test_approve_through_admin(
@@ -89,6 +114,7 @@ def test_approve_through_admin(
     assert submitted.status == Status.APPROVED
     assert submitted.reviewed_by == staff_user
     assert mail.outbox[0].subject == "Your supplier profile has been approved"
+    assert f"http://testserver/suppliers/{submitted.slug}/\n" in mail.outbox[0].body
     assert AuditEvent.objects.filter(verb="supplier.approved", actor=staff_user).exists()
 
 
@@ -175,7 +201,7 @@ def test_review_form_empty_or_junk(staff_client, submitted, payload):
 @pytest.mark.parametrize("who", ["supplier_admin", "buyer", "anonymous"])
 def test_non_staff_cannot_review(client, submitted, who, request):
     if who != "anonymous":
-        client.force_login(request.getfixturevalue(who))
+        mfa_login(client, request.getfixturevalue(who))
     response = client.post(review_url(submitted), {"action": "approve"})
     assert response.status_code in (302, 403)
     if response.status_code == 302:
@@ -201,3 +227,19 @@ def test_staff_edit_capability_taxonomy(staff_client):
     )
     assert response.status_code == 302
     assert Capability.objects.get(slug="drone-surveys").parent == heading
+
+
+def test_cms_home_shows_what_is_waiting_for_review(staff_client, submitted):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    SupplierProfile.objects.filter(pk=submitted.pk).update(
+        submitted_at=timezone.now() - timedelta(days=3)
+    )
+    body = staff_client.get("/cms/").content.decode()
+    panel = body[body.index('id="waiting-for-review-table"') :]
+    assert "Waiting for review" in body
+    row = panel[panel.index("Supplier profiles") :]
+    assert "<td>1</td>" in row and "3 days" in row
+    assert f'href="{reverse(INDEX)}?status=submitted"' in panel

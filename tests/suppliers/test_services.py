@@ -136,22 +136,25 @@ def test_profile_update_refuses_unknown_fields():
 
 @pytest.mark.parametrize("status", ALL)
 def test_profile_update_allowed_only_while_editable(status):
+    # Contact name, not an identity field: identity changes to an approved profile are held for
+    # review (tests/suppliers/test_identity_review.py).
     profile = _at(status)
     admin = _admin_of(profile)
-    if status in services.EDITABLE:
-        updated = services.profile_update(profile=profile, by=admin, trading_name="New Name")
-        assert updated.trading_name == "New Name"
+    if status in {"draft", "changes_requested", "approved"}:
+        updated = services.profile_update(profile=profile, by=admin, contact_name="New Name")
+        assert updated.contact_name == "New Name"
         assert updated.status == status  # an approved profile stays approved
         assert AuditEvent.objects.filter(
             verb="supplier.profile_updated",
             object_id=str(profile.pk),
-            payload__fields=["trading_name"],
+            payload__fields=["contact_name"],
         ).exists()
     else:
+        before = profile.contact_name
         with pytest.raises(InvalidTransition):
-            services.profile_update(profile=profile, by=admin, trading_name="New Name")
+            services.profile_update(profile=profile, by=admin, contact_name="New Name")
         profile.refresh_from_db()
-        assert profile.trading_name == ""
+        assert profile.contact_name == before
 
 
 def test_profile_set_size_classifies_and_is_never_self_declared():
@@ -345,34 +348,34 @@ def test_evidence_refused_while_submitted():
 # --- Transitions ------------------------------------------------------------------------------
 
 TRANSITIONS = [
-    # (service, kwargs, allowed from, resulting status, event)
-    (services.profile_submit, {}, services.SUBMITTABLE, Status.SUBMITTED, "submitted"),
-    (services.profile_approve, {}, services.REVIEWABLE, Status.APPROVED, "approved"),
+    # (service, kwargs, allowed from (stated here, not imported), resulting status, event)
+    (services.profile_submit, {}, {"draft", "changes_requested"}, Status.SUBMITTED, "submitted"),
+    (services.profile_approve, {}, {"submitted"}, Status.APPROVED, "approved"),
     (
         services.profile_request_changes,
         {"reasons": "Add your VAT number."},
-        services.REVIEWABLE,
+        {"submitted"},
         Status.CHANGES_REQUESTED,
         "changes_requested",
     ),
     (
         services.profile_reject,
         {"reasons": "Not a real company."},
-        services.REVIEWABLE,
+        {"submitted"},
         Status.REJECTED,
         "rejected",
     ),
     (
         services.profile_suspend,
         {"reason": "Certificate fraud under investigation."},
-        services.SUSPENDABLE,
+        {"approved"},
         Status.SUSPENDED,
         "suspended",
     ),
     (
         services.profile_reinstate,
         {"reason": "Investigation closed."},
-        services.REINSTATABLE,
+        {"suspended"},
         Status.APPROVED,
         "reinstated",
     ),
@@ -538,7 +541,7 @@ def test_submit_enqueues_email_only_after_commit(django_capture_on_commit_callba
         assert queued == []  # nothing is sent before the transaction commits
     assert len(callbacks) == 1
     callbacks[0]()
-    assert queued == [(profile.pk, "submitted")]
+    assert queued == [(profile.pk, "submitted", "")]
 
 
 def test_email_task_skips_stale_event_and_unknown_profile(staff_user):

@@ -4,6 +4,7 @@ import pytest
 import rules
 
 from marketplace.accounts.models import Role
+from tests.conftest import mfa_login
 from tests.factories import MembershipFactory, UserFactory
 from tests.factories.suppliers import SupplierProfileFactory
 
@@ -49,7 +50,7 @@ def test_anonymous_has_no_supplier_permissions(profile):
 def test_platform_admin_cannot_edit_a_suppliers_answers(client, staff_user, profile):
     from django.urls import reverse
 
-    client.force_login(staff_user)
+    mfa_login(client, staff_user)
     assert client.get(reverse("suppliers:join_tasks", args=[profile.slug])).status_code == 200
     step = reverse("suppliers:join_step", args=[profile.slug, "contact"])
     assert client.get(step).status_code == 403

@@ -1,34 +1,17 @@
-"""Shared pieces of the supplier services: status sets, limits, messages, Companies House and VAT
-normalisers, and the row-locking, validation, notification and slug helpers every write uses."""
+"""Identifiers a supplier gives us: Companies House company numbers and UK VAT numbers.
+
+Each rule lives here once; forms call the normalisers to give early feedback and services call
+them again before saving, so neither imports the other.
+"""
 
 from __future__ import annotations
 
 import re
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.text import slugify
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.gb import vat as gb_vat
 
-from marketplace.core.errors import InvalidTransition, ValidationFailed
-
-from .. import permissions  # noqa: F401  (registers the suppliers.* rules permissions)
-from ..models import SupplierProfile
-
-Status = SupplierProfile.Status
-
-EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED, Status.APPROVED)
-SUBMITTABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
-REVIEWABLE = (Status.SUBMITTED,)
-SUSPENDABLE = (Status.APPROVED,)
-REINSTATABLE = (Status.SUSPENDED,)
-
-MAX_STAFF = 5_000_000
-MAX_REASONS_LENGTH = 5000
-
-# Slugs that would shadow fixed paths under /suppliers/.
-RESERVED_SLUGS = {"join", "new", "search", "map", "api", "export", "csv"}
+from marketplace.core.errors import ValidationFailed
 
 # --- Companies House company numbers ----------------------------------------------------------
 # Companies registered in England and Wales have 8 digits (leading zeros count). Everything else
@@ -79,11 +62,10 @@ COMPANY_NUMBER_TAKEN_MESSAGE = (
     "An organisation with this company number has already joined. If it is yours, ask its "
     "supplier admin to invite you"
 )
+# Passes the VAT number check-digit test, so a supplier who copies the example is not refused.
+VAT_NUMBER_EXAMPLE = "GB 123 4567 82"
 VAT_NUMBER_MESSAGE = (
-    "Enter a real UK VAT number, like GB 123 4567 89. Check it against your VAT certificate"
-)
-CERTIFICATE_EXPIRED_MESSAGE = (
-    "The expiry date must be today or in the future. You cannot add a certificate that has expired"
+    f"Enter a real UK VAT number, like {VAT_NUMBER_EXAMPLE}. Check it against your VAT certificate"
 )
 
 
@@ -108,54 +90,3 @@ def normalise_vat_number(value: str) -> str:
         return "GB" + gb_vat.validate(value)
     except StdnumValidationError:
         raise ValidationFailed(VAT_NUMBER_MESSAGE, field="vat_number") from None
-
-
-def _lock(profile: SupplierProfile) -> SupplierProfile:
-    return SupplierProfile.objects.select_for_update().get(pk=profile.pk)
-
-
-def _raise_for(exc: ValidationError) -> None:
-    """Turn a model ``ValidationError`` into the first user-facing ``ValidationFailed``."""
-    if hasattr(exc, "error_dict"):
-        field, errors = next(iter(exc.error_dict.items()))
-        raise ValidationFailed(
-            str(errors[0].messages[0]), field=None if field == "__all__" else field
-        ) from exc
-    raise ValidationFailed(exc.messages[0]) from exc
-
-
-def _save(obj, **kwargs) -> None:
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        _raise_for(exc)
-    obj.save()
-
-
-def _notify(profile: SupplierProfile, event: str) -> None:
-    from ..tasks import send_profile_status_email
-
-    profile_id = profile.pk
-    transaction.on_commit(lambda: send_profile_status_email.delay(profile_id, event))
-
-
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:200] or "supplier"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-supplier"
-    slug, n = base, 2
-    while SupplierProfile.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def _ensure_editable(profile: SupplierProfile) -> None:
-    if profile.status not in EDITABLE:
-        raise InvalidTransition(
-            f"You cannot change your profile while it is {profile.get_status_display().lower()}."
-        )
-
-
-def _mark_step(profile: SupplierProfile, step: str | None) -> None:
-    if step and step not in profile.completed_steps:
-        profile.completed_steps = [*profile.completed_steps, step]

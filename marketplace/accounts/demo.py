@@ -1,7 +1,8 @@
-"""Demo world for local use: organisations, one account per role, guidance pages, site settings.
+"""Demo organisations and one account per role, for ``manage.py seed_demo`` (local use only).
 
 Every function is idempotent: it looks things up by a stable key (email, slug) and only writes
 what is missing or different, so running ``manage.py seed_demo`` twice changes nothing.
+Registered as a ``DemoSeeder`` in ``AccountsConfig.ready()``.
 
 The passwords and the TOTP secret below are published on purpose. They are for a developer's
 own machine only, which is why ``seed_demo`` refuses to run with DEBUG off unless forced.
@@ -21,19 +22,13 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from django.db import transaction
-from wagtail.models import Site
 
-from marketplace.accounts.models import Membership, Organisation, Role, User
-from marketplace.home.content import GUIDANCE_INDEX, GUIDANCE_PAGES, HOW_IT_WORKS
-from marketplace.home.models import GuidanceIndexPage, GuidancePage, HomePage, SiteSettings
+from .models import Membership, Organisation, Role, User
 
 # Shared by every demo account that must use two-factor: add it to an authenticator app, or
 # run `manage.py demo_totp` for the current code.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - published demo value
 DEMO_EMAIL_DOMAIN = "demo.marketplace.localhost"
-
-SERVICE_NAME = "Innovation Marketplace"
-CONTACT_EMAIL = "support@marketplace.localhost"
 
 
 @dataclass(frozen=True)
@@ -231,62 +226,24 @@ def seed_accounts(stdout: TextIO | None = None) -> dict[str, User]:
     return users
 
 
-def _default_site() -> Site:
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is None:
-        raise RuntimeError("No default Wagtail site: run `manage.py migrate` first.")
-    return site
-
-
-def _publish(page) -> None:
-    revision = page.save_revision()
-    revision.publish()
-
-
-@transaction.atomic
-def seed_content(stdout: TextIO | None = None) -> GuidanceIndexPage:
-    """Site settings, the home page's steps, /guidance/ and the starter guidance pages."""
-    site = _default_site()
-
-    site_settings = SiteSettings.for_site(site)
-    if (site_settings.service_name, site_settings.contact_email) != (SERVICE_NAME, CONTACT_EMAIL):
-        site_settings.service_name = SERVICE_NAME
-        site_settings.contact_email = CONTACT_EMAIL
-        site_settings.save()
-
-    home = site.root_page.specific
-    if not isinstance(home, HomePage):
-        raise RuntimeError("The default site's root page is not the home page.")
-    if not home.how_it_works:
-        home.how_it_works = HOW_IT_WORKS
-        _publish(home)
-        _write(stdout, "Added the 'How it works' steps to the home page")
-
-    index = GuidanceIndexPage.objects.child_of(home).first()
-    if index is None:
-        index = home.add_child(
-            instance=GuidanceIndexPage(
-                title=GUIDANCE_INDEX["title"],
-                slug=GUIDANCE_INDEX["slug"],
-                intro=GUIDANCE_INDEX["intro"],
-            )
+def accounts_table() -> list[tuple[str, str, str, str]]:
+    """Rows for the table ``seed_demo`` prints: (role, email, password, two-factor)."""
+    organisations = {org.slug: org.name for org in DEMO_ORGANISATIONS}
+    return [
+        (
+            "Platform admin"
+            if account.staff
+            else f"{account.role.label}, {organisations[account.organisation]}",
+            account.email,
+            account.password,
+            "yes" if account.two_factor else "no",
         )
-        _publish(index)
-        _write(stdout, "Created the guidance section at /guidance/")
+        for account in DEMO_ACCOUNTS
+    ]
 
-    existing = set(GuidancePage.objects.child_of(index).values_list("slug", flat=True))
-    for spec in GUIDANCE_PAGES:
-        if spec["slug"] in existing:
-            continue
-        page = index.add_child(
-            instance=GuidancePage(
-                title=spec["title"],
-                slug=spec["slug"],
-                summary=spec["summary"],
-                audience=spec["audience"],
-                body=spec["body"],
-            )
-        )
-        _publish(page)
-        _write(stdout, f"Created guidance page '{spec['title']}'")
-    return index
+
+TOTP_NOTE = (
+    f"Two-factor accounts share the authenticator secret {DEMO_TOTP_SECRET}. Add it to an "
+    "authenticator app, or run `python manage.py demo_totp` for the current 6-digit code "
+    "(each code works once)."
+)

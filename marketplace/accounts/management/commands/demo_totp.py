@@ -5,7 +5,7 @@ import time
 from allauth.mfa import app_settings
 from django.core.management.base import BaseCommand
 
-from marketplace.core import demo
+from marketplace.accounts import demo
 
 
 class Command(BaseCommand):
