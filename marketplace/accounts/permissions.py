@@ -13,8 +13,9 @@ from collections.abc import Iterable
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
-from .models import ADMIN_ROLES, Membership, Organisation, Role
+from .models import ADMIN_ROLE_BY_KIND, ADMIN_ROLES, Membership, Organisation, Role
 
 
 def owning_organisation(obj) -> Organisation | None:
@@ -71,16 +72,35 @@ is_supplier_member = role_predicate(
     Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER, name="is_supplier_member"
 )
 
-rules.add_perm("accounts.view_organisation", is_member | is_staff)
-rules.add_perm("accounts.manage_organisation", is_org_admin | is_staff)
-rules.add_perm("accounts.invite_member", is_org_admin)
+
+def register_rules() -> None:
+    """Register the ``accounts.*`` permissions; called from ``AccountsConfig.ready()``."""
+    rules.set_perm("accounts.view_organisation", is_member | is_staff)
+    rules.set_perm("accounts.manage_organisation", is_org_admin | is_staff)
+    rules.set_perm("accounts.invite_member", is_org_admin)
 
 
 def can(user, perm: str, obj=None) -> bool:
     return bool(user.has_perm(perm, obj))
 
 
-def require(user, perm: str, obj=None) -> None:
-    """Raise Django's ``PermissionDenied`` (a 403 page) unless ``user`` has ``perm`` on ``obj``."""
-    if not can(user, perm, obj):
-        raise PermissionDenied
+def require(user, perm: str, obj=None, *, visible_to: str | None = None) -> None:
+    """Raise unless ``user`` has ``perm`` on ``obj``.
+
+    With ``visible_to`` (a permission such as ``accounts.view_organisation``), a user without
+    it gets ``Http404``, exactly as for an object that does not exist, so a private URL does not
+    reveal which objects exist; only a user who may see the object gets ``PermissionDenied``
+    (403: they know it exists, their role is the problem). Without ``visible_to`` it is always
+    ``PermissionDenied``.
+    """
+    if can(user, perm, obj):
+        return
+    if visible_to is not None and not can(user, visible_to, obj):
+        raise Http404("Page not found")
+    raise PermissionDenied
+
+
+def can_manage_members(*, user, organisation: Organisation) -> bool:
+    """True for the organisation's admin role (see ``ADMIN_ROLE_BY_KIND``)."""
+    admin_role = ADMIN_ROLE_BY_KIND.get(organisation.kind)
+    return admin_role is not None and has_role(user, organisation, [admin_role])

@@ -7,21 +7,16 @@ from django.utils import timezone
 from marketplace.core.audit import audit
 from marketplace.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 
-from .models import ROLES_BY_KIND, Invitation, Membership, Organisation, Role, User
-from .permissions import has_role
-
-# Which role may invite colleagues in which kind of organisation.
-INVITING_ROLE_BY_KIND = {
-    Organisation.Kind.BUYER: Role.BUYER,
-    Organisation.Kind.PROGRAMME: Role.BUYER,
-    Organisation.Kind.SUPPLIER: Role.SUPPLIER_ADMIN,
-}
-
-
-def can_manage_members(*, user, organisation: Organisation) -> bool:
-    """True for the organisation's admins (buyer, or supplier admin in a supplier)."""
-    inviting_role = INVITING_ROLE_BY_KIND.get(organisation.kind)
-    return inviting_role is not None and has_role(user, organisation, [inviting_role])
+from .models import (
+    ADMIN_ROLE_BY_KIND,
+    ROLES_BY_KIND,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    User,
+)
+from .permissions import can_manage_members
 
 
 def _ensure_admin(*, user, organisation: Organisation) -> None:
@@ -94,7 +89,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         return Membership.objects.get(
             user=user, organisation=invitation.organisation, role=invitation.role
         )
-    if invitation.status != Invitation.Status.PENDING:
+    if not Invitation.TRANSITIONS.can("accept", invitation.status):
         raise InvalidTransition(
             f"This invitation has been {invitation.get_status_display().lower()} and cannot be "
             "used. Ask the person who invited you to send a new one."
@@ -106,7 +101,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     membership, _ = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, role=invitation.role
     )
-    invitation.status = Invitation.Status.ACCEPTED
+    invitation.status = Invitation.TRANSITIONS["accept"].target
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.full_clean()
@@ -114,7 +109,11 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     user.__dict__.pop("_roles_cache", None)
     user.__dict__.pop("_all_roles", None)
     audit(
-        user, "invitation.accepted", invitation, membership_id=membership.pk, role=invitation.role
+        user,
+        Invitation.TRANSITIONS.event("accept"),
+        invitation,
+        membership_id=membership.pk,
+        role=invitation.role,
     )
     return membership
 
@@ -126,16 +125,16 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
     )
     _ensure_admin(user=by, organisation=invitation.organisation)
-    if invitation.status != Invitation.Status.PENDING:
+    if not Invitation.TRANSITIONS.can("revoke", invitation.status):
         raise InvalidTransition(
             f"This invitation has already been {invitation.get_status_display().lower()}, so it "
             "cannot be revoked."
         )
-    invitation.status = Invitation.Status.REVOKED
+    invitation.status = Invitation.TRANSITIONS["revoke"].target
     invitation.revoked_at = timezone.now()
     invitation.full_clean()
     invitation.save()
-    audit(by, "invitation.revoked", invitation, email=invitation.email)
+    audit(by, Invitation.TRANSITIONS.event("revoke"), invitation, email=invitation.email)
     return invitation
 
 
@@ -145,7 +144,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     membership = Membership.objects.select_related("organisation", "user").get(pk=membership.pk)
     organisation = membership.organisation
     _ensure_admin(user=by, organisation=organisation)
-    admin_role = INVITING_ROLE_BY_KIND.get(organisation.kind)
+    admin_role = ADMIN_ROLE_BY_KIND.get(organisation.kind)
     if membership.role == admin_role:
         # Lock the admins so two simultaneous removals cannot leave nobody in charge.
         admins = list(

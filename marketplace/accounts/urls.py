@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_buyers
 
 app_name = "accounts"
 
@@ -20,4 +20,11 @@ urlpatterns = [
         name="membership_remove",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("organisations/register/", views_buyers.register, name="buyer_register"),
+    path("organisations/register/check/", views_buyers.register_check, name="buyer_register_check"),
+    path(
+        "organisations/registrations/<int:pk>/",
+        views_buyers.registration,
+        name="buyer_registration",
+    ),
 ]

@@ -4,15 +4,15 @@ Views parse, authorise with ``permissions.require``, call one service and render
 Domain errors become form errors or messages.
 """
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.core.errors import DomainError
+from marketplace.core.registry import DashboardPanel, shown
 
 from . import services
 from .forms import InvitationForm
@@ -26,36 +26,17 @@ from .selectors import (
 )
 
 
-def _url_if_exists(name: str) -> str | None:
-    """Link to pages other apps provide only once they exist."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 @login_required
 def dashboard(request):
-    """What the signed-in person can do, grouped by the organisations they belong to."""
-    organisations = dashboard_organisations(user=request.user)
-    if apps.is_installed("suppliers"):
-        from suppliers.selectors import dashboard_profiles
-
-        profiles = dashboard_profiles(
-            organisation_ids=[o["organisation"].pk for o in organisations]
-        )
-        for entry in organisations:
-            entry["supplier"] = profiles.get(entry["organisation"].pk)
+    """What the signed-in person can do, grouped by the organisations they belong to, then the
+    panels other apps contribute (``DashboardPanel`` in their ``AppConfig.ready()``)."""
     return render(
         request,
         "accounts/dashboard.html",
         {
-            "organisations": organisations,
+            "organisations": dashboard_organisations(user=request.user),
             "invitations": invitations_waiting_for(user=request.user),
-            "supplier_join_url": _url_if_exists("suppliers:join_start"),
-            "is_supplier": any(
-                o["organisation"].kind == Organisation.Kind.SUPPLIER for o in organisations
-            ),
+            "panels": shown(DashboardPanel, request),
         },
     )
 
@@ -67,7 +48,14 @@ def account_settings(request):
 
 def _organisation_for_admin(request, slug: str) -> Organisation:
     organisation = get_object_or_404(Organisation, slug=slug)
-    require(request.user, "accounts.manage_organisation", organisation)
+    # Outsiders get the same 404 as for a slug that does not exist; members who are not
+    # admins get a 403, since they know the organisation exists.
+    require(
+        request.user,
+        "accounts.manage_organisation",
+        organisation,
+        visible_to="accounts.view_organisation",
+    )
     return organisation
 
 

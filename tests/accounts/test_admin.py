@@ -6,6 +6,7 @@ from django.db import transaction
 from marketplace.accounts.models import Invitation, Role
 from marketplace.core.audit import audit
 from marketplace.core.models import AuditEvent
+from tests.conftest import mfa_login
 from tests.factories import InvitationFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client, staff_user):
-    client.force_login(staff_user)
+    mfa_login(client, staff_user)
     return client
 
 

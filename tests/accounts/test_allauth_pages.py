@@ -277,3 +277,42 @@ def test_email_confirmation_with_bad_key_explains(client):
     html = client.get("/accounts/confirm-email/not-a-real-key/").content.decode()
     assert "This link has expired or has already been used" in html
     assert reverse("account_login") in html
+
+
+def _banners(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'class="govuk-notification-banner__heading">([^<]*)<', html)
+
+
+def test_confirming_an_email_address_shows_one_success_banner(client):
+    import re
+
+    client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "New Person",
+            "email": "new.person@example.org",
+            "password1": "kettle marble orchard",
+            "password2": "kettle marble orchard",
+        },
+        follow=True,  # the "check your email" page shows (and uses up) its own banner
+    )
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)
+    assert link, mail.outbox[-1].body
+    response = client.post(link[1], follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:dashboard")
+    assert "_auth_user_id" in client.session  # confirming signed them in
+    assert _banners(response.content.decode()) == [
+        "Your email address new.person@example.org is confirmed."
+    ]
+    # The next page shows no leftover banner.
+    assert _banners(client.get(reverse("accounts:dashboard")).content.decode()) == []
+
+
+def test_signing_in_still_says_who_is_signed_in(client, password):
+    user = UserFactory(full_name="Sam Supplier")
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": password}, follow=True
+    )
+    assert _banners(response.content.decode()) == ["You are signed in as Sam Supplier."]

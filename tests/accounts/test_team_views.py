@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from marketplace.accounts.models import Invitation, Membership, Role
+from tests.conftest import mfa_login
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_admin_sees_members_and_pending_invitations(
     InvitationFactory(
         organisation=buyer_org, email="gone@example.org", status=Invitation.Status.REVOKED
     )
-    client.force_login(buyer)
+    mfa_login(client, buyer)
     client.get(_team(buyer_org))  # first request creates site settings
     with django_assert_max_num_queries(13):
         response = client.get(_team(buyer_org))
@@ -54,7 +55,7 @@ def test_admin_sees_members_and_pending_invitations(
 
 
 def test_staff_can_view_team_page(client, staff_user, buyer_org):
-    client.force_login(staff_user)
+    mfa_login(client, staff_user)
     response = client.get(_team(buyer_org))
     assert response.status_code == 200
     assert "Invite a team member" not in response.content.decode()
@@ -66,25 +67,28 @@ def test_refused_for_non_admins(client, buyer_org, assessor, other_buyer, suppli
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
-    for user in (assessor, other_buyer, supplier_admin):
-        client.force_login(user)
-        assert client.get(url).status_code == 403, user
-        assert client.post(url, {"email": "x@example.org", "role": "assessor"}).status_code == 403
+    # A member who is not an admin knows the organisation exists: 403. Outsiders get the same
+    # 404 as for an organisation that does not exist.
+    for user, status in ((assessor, 403), (other_buyer, 404), (supplier_admin, 404)):
+        mfa_login(client, user)
+        assert client.get(url).status_code == status, user
+        data = {"email": "x@example.org", "role": "assessor"}
+        assert client.post(url, data).status_code == status, user
 
 
 def test_supplier_member_is_not_admin(client, supplier_org):
     member = MembershipFactory(organisation=supplier_org, role=Role.SUPPLIER_MEMBER).user
-    client.force_login(member)
+    mfa_login(client, member)
     assert client.get(_team(supplier_org)).status_code == 403
 
 
 def test_unknown_organisation_is_404(client, buyer):
-    client.force_login(buyer)
+    mfa_login(client, buyer)
     assert client.get("/organisations/no-such-org/team/").status_code == 404
 
 
 def test_invite_form_empty_and_junk(client, buyer, buyer_org):
-    client.force_login(buyer)
+    mfa_login(client, buyer)
     for data in ({}, {"email": JUNK, "role": JUNK}):
         response = client.post(_invite(buyer_org), data)
         html = response.content.decode()
@@ -98,7 +102,7 @@ def test_invite_form_empty_and_junk(client, buyer, buyer_org):
 
 
 def test_invite_offers_only_roles_that_fit(client, supplier_admin, supplier_org):
-    client.force_login(supplier_admin)
+    mfa_login(client, supplier_admin)
     html = client.get(_invite(supplier_org)).content.decode()
     assert 'value="supplier_member"' in html
     assert 'value="assessor"' not in html
@@ -109,7 +113,7 @@ def test_invite_offers_only_roles_that_fit(client, supplier_admin, supplier_org)
 def test_invite_sends_email_and_redirects(
     client, buyer, buyer_org, django_capture_on_commit_callbacks
 ):
-    client.force_login(buyer)
+    mfa_login(client, buyer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             _invite(buyer_org), {"email": "new@example.org", "role": Role.COMMISSIONER}
@@ -125,7 +129,7 @@ def test_invite_sends_email_and_redirects(
 
 def test_duplicate_invite_shows_error_on_the_form(client, buyer, buyer_org):
     InvitationFactory(organisation=buyer_org, email="dup@example.org")
-    client.force_login(buyer)
+    mfa_login(client, buyer)
     response = client.post(_invite(buyer_org), {"email": "dup@example.org", "role": "assessor"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -135,7 +139,7 @@ def test_duplicate_invite_shows_error_on_the_form(client, buyer, buyer_org):
 
 def test_revoke_by_admin(client, buyer, buyer_org):
     invitation = InvitationFactory(organisation=buyer_org)
-    client.force_login(buyer)
+    mfa_login(client, buyer)
     url = reverse("accounts:invitation_revoke", args=[buyer_org.slug, invitation.pk])
     assert client.get(url).status_code == 405
     response = client.post(url, follow=True)
@@ -148,11 +152,11 @@ def test_revoke_refused_for_others(client, buyer_org, assessor, other_buyer, oth
     invitation = InvitationFactory(organisation=buyer_org)
     url = reverse("accounts:invitation_revoke", args=[buyer_org.slug, invitation.pk])
     assert client.post(url).status_code == 302  # to sign in
-    for user in (assessor, other_buyer):
-        client.force_login(user)
-        assert client.post(url).status_code == 403
+    for user, status in ((assessor, 403), (other_buyer, 404)):
+        mfa_login(client, user)
+        assert client.post(url).status_code == status
     # Another org's admin cannot reach it through their own organisation's URL either.
-    client.force_login(other_buyer)
+    mfa_login(client, other_buyer)
     own_url = reverse("accounts:invitation_revoke", args=[other_buyer_org.slug, invitation.pk])
     assert client.post(own_url).status_code == 404
     invitation.refresh_from_db()
@@ -160,7 +164,7 @@ def test_revoke_refused_for_others(client, buyer_org, assessor, other_buyer, oth
 
 
 def test_remove_member_and_last_admin_message(client, buyer, buyer_org, assessor):
-    client.force_login(buyer)
+    mfa_login(client, buyer)
     target = Membership.objects.get(user=assessor)
     url = reverse("accounts:membership_remove", args=[buyer_org.slug, target.pk])
     html = client.get(url).content.decode()
@@ -184,10 +188,10 @@ def test_remove_refused_for_others(client, buyer_org, assessor, other_buyer):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     TOTP.activate(commissioner, generate_totp_secret())
-    for user in (other_buyer, commissioner):
-        client.force_login(user)
-        assert client.get(url).status_code == 403
-        assert client.post(url).status_code == 403
+    for user, status in ((other_buyer, 404), (commissioner, 403)):
+        mfa_login(client, user)
+        assert client.get(url).status_code == status
+        assert client.post(url).status_code == status
     assert Membership.objects.filter(pk=target.pk).exists()
 
 
@@ -210,7 +214,7 @@ def test_anonymous_sees_explanation_and_links_with_next(client, buyer_org):
 def test_invited_person_accepts(client, buyer_org):
     invitation = InvitationFactory(organisation=buyer_org, role=Role.ASSESSOR)
     user = UserFactory(email=invitation.email)
-    client.force_login(user)
+    mfa_login(client, user)
     url = reverse("accounts:invitation_accept", args=[invitation.token])
     assert "Accept invitation" in client.get(url).content.decode()
     response = client.post(url, follow=True)
@@ -221,7 +225,7 @@ def test_invited_person_accepts(client, buyer_org):
 
 def test_wrong_person_is_told_what_to_do(client, buyer_org):
     invitation = InvitationFactory(organisation=buyer_org)
-    client.force_login(UserFactory())
+    mfa_login(client, UserFactory())
     response = client.post(reverse("accounts:invitation_accept", args=[invitation.token]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -249,18 +253,18 @@ def test_sign_in_from_invitation_comes_back(client, buyer_org, password):
 
 
 def test_dashboard_links_admins_to_team_page_only(client, buyer, buyer_org, assessor):
-    client.force_login(buyer)
+    mfa_login(client, buyer)
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert _team(buyer_org) in html
     assert "Buyer" in html
-    client.force_login(assessor)
+    mfa_login(client, assessor)
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert buyer_org.name in html
     assert _team(buyer_org) not in html
 
 
 def test_dashboard_without_organisation(client):
-    client.force_login(UserFactory())
+    mfa_login(client, UserFactory())
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert "You do not belong to an organisation yet" in html
 
@@ -284,7 +288,7 @@ def test_dashboard_lists_invitations_for_my_confirmed_email(client, buyer_org, o
         expires_at=timezone.now() - timedelta(days=1),
     )
     InvitationFactory(organisation=other_buyer_org, email="someone.else@example.org")
-    client.force_login(user)
+    mfa_login(client, user)
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert "Invitations for you" in html
     assert reverse("accounts:invitation_accept", args=[waiting.token]) in html
@@ -294,7 +298,7 @@ def test_dashboard_lists_invitations_for_my_confirmed_email(client, buyer_org, o
 def test_supplier_join_link_only_when_the_page_exists(client):
     from django.urls import NoReverseMatch
 
-    client.force_login(UserFactory())
+    mfa_login(client, UserFactory())
     html = client.get(reverse("accounts:dashboard")).content.decode()
     try:
         url = reverse("suppliers:join_start")
@@ -308,13 +312,27 @@ def test_supplier_join_link_only_when_the_page_exists(client):
 def test_dashboard_groups_roles_by_organisation(
     client, buyer, buyer_org, django_assert_max_num_queries
 ):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.challenges import ChallengeFactory
+
     MembershipFactory(user=buyer, organisation=buyer_org, role=Role.COMMISSIONER)
-    client.force_login(buyer)
+    mfa_login(client, buyer)
     client.get(reverse("accounts:dashboard"))
-    with django_assert_max_num_queries(12):
+    # Every installed app adds a panel; each panel costs a fixed number of queries.
+    with django_assert_max_num_queries(18):
         html = client.get(reverse("accounts:dashboard")).content.decode()
     assert html.count('class="govuk-summary-card__title"') == 1
     assert "Your roles" in html and "Commissioner" in html and "Buyer" in html
+
+    # More challenges to show must not mean more queries (no N+1 in any panel).
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("accounts:dashboard"))
+    ChallengeFactory.create_batch(4, buyer=buyer_org)
+    with CaptureQueriesContext(connection) as after:
+        client.get(reverse("accounts:dashboard"))
+    assert len(after) == len(before)
 
 
 def test_new_person_signs_up_from_invitation_and_comes_back_to_accept(client, buyer_org):

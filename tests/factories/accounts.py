@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from marketplace.accounts.models import Invitation, Membership, Organisation, Role, User
 
@@ -48,3 +49,21 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     role = Role.ASSESSOR
+
+
+class PendingBuyerOrganisationFactory(OrganisationFactory):
+    """A buying organisation registered by one of its staff, waiting for a platform admin."""
+
+    kind = Organisation.Kind.BUYER
+    buyer_type = Organisation.BuyerType.LOCAL_AUTHORITY
+    verification_status = Organisation.VerificationStatus.PENDING
+    requested_at = factory.LazyFunction(timezone.now)
+    requested_by = factory.SubFactory(UserFactory)
+    requester_job_title = "Head of procurement"
+
+    class Params:
+        rejected = factory.Trait(
+            verification_status=Organisation.VerificationStatus.REJECTED,
+            rejected_at=factory.LazyFunction(timezone.now),
+            rejection_reason="We could not confirm that you work for this organisation",
+        )
