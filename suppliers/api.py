@@ -6,9 +6,17 @@ Decisions (see the OpenAPI descriptions too):
   ``{"detail": "..."}`` saying the allowed range. An empty result set still has page 1.
 - ``certifications`` lists every certificate with an ``expired`` flag, so a client can tell
   "expired" from "never had one"; the directory shows only in-date ones as badges.
-- Location: ``latitude``/``longitude`` are rounded to 4 decimal places. In Northern Ireland
-  the data licence allows district precision only, so there they are the district centroid
-  (from the postcode lookup) and ``postcode`` is the outward code only ("BT1").
+- Location is published at the precision the profile page shows, never the exact point (which
+  stays on the server for distance search): ``location`` holds the district, the outward code
+  ("LS1"), the ITL1 region and a point rounded to 2 decimal places (about 1 km). In Northern
+  Ireland the data licence allows district precision only, so there the point is the district
+  centroid.
+- ``/api/v1/suppliers/{id_or_slug}`` takes the numeric id or the slug.
+- Query parameters are checked strictly, so a typing mistake is never silently ignored: an
+  unknown parameter is a 400; a multi-valued filter given more than once matches any of the
+  values (``region=TLE&region=TLD``); a single-valued parameter given twice is a 400 rather
+  than the last value silently winning. Errors keep the API's one shape:
+  ``{"detail": "<parameter>: <what is wrong>"}``.
 """
 
 import datetime
@@ -20,13 +28,21 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from . import selectors
-from .filters import SupplierFilterForm
+from .filters import MULTI_VALUED, SupplierFilterForm
 from .models import SupplierProfile
 
 router = Router(tags=["suppliers"])
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+LOCATION_DECIMAL_PLACES = selectors.PUBLIC_POINT_DECIMAL_PLACES
+LOCATION_PRECISION = (
+    "Published at about 1 km precision, never the exact point: latitude and longitude are "
+    f"rounded to {LOCATION_DECIMAL_PLACES} decimal places (about 1.1 km north to south and "
+    "0.7 km east to west in the UK). In Northern Ireland the point is the centre of the "
+    "district, as the postcode data licence allows district precision only."
+)
+SINGLE_VALUED = ("text", "sme", "vcse", "remote", "page", "page_size")
 
 
 class CertificationOut(Schema):
@@ -34,6 +50,14 @@ class CertificationOut(Schema):
     name: str
     expires: datetime.date
     expired: bool
+
+
+class LocationOut(Schema):
+    district: str | None = Field(description="Local authority district, for example Leeds")
+    outward_code: str | None = Field(description="First part of the postcode only, e.g. LS1")
+    region: str | None = Field(description="ITL1 code where the supplier is based, e.g. TLE")
+    latitude: float | None = Field(description=f"Rounded to {LOCATION_DECIMAL_PLACES} dp")
+    longitude: float | None = Field(description=f"Rounded to {LOCATION_DECIMAL_PLACES} dp")
 
 
 class SupplierOut(Schema):
@@ -47,11 +71,7 @@ class SupplierOut(Schema):
     vcse: bool = Field(description="Voluntary, community or social enterprise")
     vcse_type: str | None
     company_number: str | None
-    postcode: str | None = Field(description="Outward code only in Northern Ireland")
-    district: str | None
-    region: str | None = Field(description="ITL1 code where the supplier is based, e.g. TLE")
-    latitude: float | None = Field(description="4 dp; district centroid in Northern Ireland")
-    longitude: float | None = Field(description="4 dp; district centroid in Northern Ireland")
+    location: LocationOut = Field(description=LOCATION_PRECISION)
     regions_served: list[str] = Field(description="ITL1 codes; all 12 if they serve the UK")
     remote_delivery: bool
     capabilities: list[str] = Field(description="Capability slugs")
@@ -74,27 +94,33 @@ class Error(Schema):
 
 class SupplierQuery(Schema):
     text: str | None = Field(None, description="Words in the name or summary")
-    region: str | None = Field(None, description="ITL1 code where the supplier is based")
-    serves: str | None = Field(None, description="ITL1 code the supplier works in")
+    region: list[str] = Field(
+        default_factory=list, description="ITL1 code where the supplier is based; repeat for any of"
+    )
+    serves: list[str] = Field(
+        default_factory=list, description="ITL1 code the supplier works in; repeat for any of"
+    )
     sme: bool | None = Field(None, description="true: SMEs only")
-    size_band: list[str] = Field(default_factory=list, description="micro, small, ...")
+    size_band: list[str] = Field(
+        default_factory=list, description="micro, small, medium or large; repeat for any of"
+    )
     vcse: bool | None = Field(None, description="true: VCSEs only")
-    capability: str | None = Field(None, description="Capability slug; a heading's slug too")
-    certification: str | None = Field(None, description="Scheme code held and in date")
+    capability: list[str] = Field(
+        default_factory=list,
+        description="Capability slug (a heading's slug too); repeat for any of",
+    )
+    certification: list[str] = Field(
+        default_factory=list, description="Scheme code held and in date; repeat for any of"
+    )
     remote: bool | None = Field(None, description="true: can deliver remotely")
     page: int = Field(1, description="Page number, from 1")
     page_size: int = Field(DEFAULT_PAGE_SIZE, description=f"Results per page, 1 to {MAX_PAGE_SIZE}")
 
 
 def _filter_form(query: SupplierQuery) -> SupplierFilterForm:
-    data: dict = {
-        "text": query.text or "",
-        "region": query.region or "",
-        "serves": query.serves or "",
-        "capability": query.capability or "",
-        "certification": query.certification or "",
-        "size_band": query.size_band,
-    }
+    data: dict = {"text": query.text or ""}
+    for name in MULTI_VALUED:
+        data[name] = getattr(query, name)
     for flag in ("sme", "vcse", "remote"):
         if getattr(query, flag):
             data[flag] = "on"
@@ -107,6 +133,19 @@ def _form_error(form: SupplierFilterForm) -> str:
     )
 
 
+def _parameter_problems(request: HttpRequest, allowed: tuple[str, ...]) -> str:
+    """Unknown parameters, and single-valued ones given more than once, in the API's error
+    wording; "" when there are none."""
+    problems = []
+    for name in request.GET:
+        if name not in allowed:
+            known = ", ".join(allowed) if allowed else "none"
+            problems.append(f"{name}: Unknown parameter. The parameters are: {known}")
+        elif name not in MULTI_VALUED and len(request.GET.getlist(name)) > 1:
+            problems.append(f"{name}: Give this parameter once; it takes a single value")
+    return "; ".join(problems)
+
+
 def _page_url(request: HttpRequest, page: int) -> str:
     params = request.GET.copy()
     params["page"] = str(page)
@@ -114,7 +153,6 @@ def _page_url(request: HttpRequest, page: int) -> str:
 
 
 def _supplier_out(request: HttpRequest, profile: SupplierProfile, all_regions: list[str]) -> dict:
-    latitude, longitude = selectors.public_coordinates(profile)
     return {
         "id": profile.pk,
         "slug": profile.slug,
@@ -126,11 +164,7 @@ def _supplier_out(request: HttpRequest, profile: SupplierProfile, all_regions: l
         "vcse": profile.is_vcse,
         "vcse_type": profile.vcse_type or None,
         "company_number": profile.company_number or None,
-        "postcode": selectors.public_postcode(profile) or None,
-        "district": profile.district_name or None,
-        "region": profile.region_id,
-        "latitude": latitude,
-        "longitude": longitude,
+        "location": selectors.public_location(profile),
         "regions_served": (
             all_regions
             if profile.serves_whole_uk
@@ -153,10 +187,16 @@ def _supplier_out(request: HttpRequest, profile: SupplierProfile, all_regions: l
     description=(
         f"Approved suppliers, by name. `page_size` must be 1 to {MAX_PAGE_SIZE} "
         f"(default {DEFAULT_PAGE_SIZE}) and `page` at least 1, otherwise 400; a page after "
-        "the last is 404. Filters are the same as the supplier directory's."
+        "the last is 404. Filters are the same as the supplier directory's. "
+        f"{', '.join(MULTI_VALUED)} may be repeated to match any of the values "
+        "(`region=TLE&region=TLD`); any other parameter given twice, or a parameter this "
+        "endpoint does not have, is 400."
     ),
 )
 def list_suppliers(request: HttpRequest, query: Query[SupplierQuery]):
+    problems = _parameter_problems(request, (*SINGLE_VALUED, *MULTI_VALUED))
+    if problems:
+        return Status(400, {"detail": problems})
     if not 1 <= query.page_size <= MAX_PAGE_SIZE:
         return Status(400, {"detail": f"page_size must be between 1 and {MAX_PAGE_SIZE}"})
     if query.page < 1:
@@ -186,15 +226,30 @@ def list_suppliers(request: HttpRequest, query: Query[SupplierQuery]):
     )
 
 
+# Longer numbers cannot be an id (and would overflow the database's integer).
+MAX_ID_DIGITS = 18
+
+
 @router.get(
-    "/{int:supplier_id}",
-    response={200: SupplierOut, 404: Error},
-    summary="One approved supplier",
+    "/{id_or_slug}",
+    response={200: SupplierOut, 400: Error, 404: Error},
+    summary="One approved supplier, by id or slug",
+    description="`id_or_slug` is the supplier's numeric `id` or its `slug`: digits only are "
+    "read as an id, anything else as a slug. 404 if there is no approved supplier with it.",
 )
-def get_supplier(request: HttpRequest, supplier_id: int):
+def get_supplier(request: HttpRequest, id_or_slug: str):
+    problems = _parameter_problems(request, ())
+    if problems:
+        return Status(400, {"detail": problems})
     try:
-        profile = selectors.supplier_get_for_api(pk=supplier_id)
+        if id_or_slug.isascii() and id_or_slug.isdigit():
+            if len(id_or_slug) > MAX_ID_DIGITS:
+                raise SupplierProfile.DoesNotExist
+            profile = selectors.supplier_get_for_api(pk=int(id_or_slug))
+        else:
+            profile = selectors.supplier_get_for_api_by_slug(slug=id_or_slug[:220])
     except SupplierProfile.DoesNotExist:
-        return Status(404, {"detail": f"There is no approved supplier with id {supplier_id}"})
+        what = "id" if id_or_slug.isascii() and id_or_slug.isdigit() else "address"
+        return Status(404, {"detail": f"There is no approved supplier with {what} {id_or_slug}"})
     all_regions = selectors.region_codes() if profile.serves_whole_uk else []
     return Status(200, _supplier_out(request, profile, all_regions))

@@ -11,22 +11,60 @@ from django import forms
 
 from marketplace.core.forms import GovUKForm
 
+from .forms import in_sentence
 from .models import Capability, Certification, Region, SupplierProfile
 
 MAX_TEXT_LENGTH = 200
 
 
+# Filters that may be given more than once; a supplier matching any of the values matches
+# (``region=TLE&region=TLD`` is "based in Yorkshire or the North West"). Every other filter takes
+# one value.
+MULTI_VALUED = ("region", "serves", "capability", "size_band", "certification")
+
+
+def _values(value) -> tuple[str, ...]:
+    """One value or several, as a tuple without blanks or repeats, in the order given."""
+    if isinstance(value, str):
+        value = (value,)
+    return tuple(dict.fromkeys(v for v in (value or ()) if v))
+
+
 @dataclass(frozen=True)
 class SupplierFilters:
+    """What to filter by. The multi-valued filters hold tuples (a single string is accepted and
+    becomes a one-item tuple); a supplier matching any value in a tuple matches that filter."""
+
     text: str = ""
-    region: str = ""  # ITL1 code where the supplier is based
-    serves: str = ""  # ITL1 code the supplier can work in (or they serve the whole UK)
+    region: tuple[str, ...] = ()  # ITL1 codes where the supplier is based
+    serves: tuple[str, ...] = ()  # ITL1 codes the supplier can work in (or the whole UK)
     sme: bool = False
     size_bands: tuple[str, ...] = field(default_factory=tuple)
     vcse: bool = False
-    capability: str = ""  # capability slug; a heading matches all of its entries
-    certification: str = ""  # certification scheme held and in date
+    capability: tuple[str, ...] = ()  # capability slugs; a heading matches all of its entries
+    certification: tuple[str, ...] = ()  # certification schemes held and in date
     remote: bool = False
+
+    def __post_init__(self):
+        for name in ("region", "serves", "size_bands", "capability", "certification"):
+            object.__setattr__(self, name, _values(getattr(self, name)))
+
+
+class _RepeatableSelect(forms.Select):
+    """A drop-down that also accepts the parameter repeated (``?region=TLE&region=TLD``), so
+    links and API clients can ask for several values; the page itself offers one at a time."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            return data.getlist(name)
+        value = data.get(name)
+        if value is None:
+            return []
+        return list(value) if isinstance(value, list | tuple) else [value]
+
+
+class _RepeatableChoiceField(forms.MultipleChoiceField):
+    widget = _RepeatableSelect
 
 
 def _region_choices():
@@ -47,7 +85,7 @@ def _capability_choices():
             headings[entry.parent_id][1].append(entry)
     choices: list = [("", "Any capability")]
     for heading, children in sorted(headings.values(), key=lambda h: (h[0].order, h[0].name)):
-        options = [(heading.slug, f"All {heading.name.lower()}")]
+        options = [(heading.slug, f"All {in_sentence(heading.name)}")]
         options += [(child.slug, child.name) for child in children]
         choices.append((heading.name, options))
     return choices
@@ -64,17 +102,17 @@ class SupplierFilterForm(GovUKForm):
             "max_length": f"Search text must be {MAX_TEXT_LENGTH} characters or fewer",
         },
     )
-    region = forms.ChoiceField(
+    region = _RepeatableChoiceField(
         label="Based in",
         required=False,
         error_messages={"invalid_choice": "Choose a region from the list"},
     )
-    serves = forms.ChoiceField(
+    serves = _RepeatableChoiceField(
         label="Can work in",
         required=False,
         error_messages={"invalid_choice": "Choose a region from the list"},
     )
-    capability = forms.ChoiceField(
+    capability = _RepeatableChoiceField(
         label="Capability",
         required=False,
         error_messages={"invalid_choice": "Choose a capability from the list"},
@@ -90,7 +128,7 @@ class SupplierFilterForm(GovUKForm):
     vcse = forms.BooleanField(
         label="Voluntary, community and social enterprises (VCSEs) only", required=False
     )
-    certification = forms.ChoiceField(
+    certification = _RepeatableChoiceField(
         label="Holds an in-date certificate",
         required=False,
         choices=[("", "Any or none")] + list(Certification.Scheme.choices),
@@ -114,12 +152,12 @@ class SupplierFilterForm(GovUKForm):
         data = self.cleaned_data
         return SupplierFilters(
             text=(data.get("text") or "").strip(),
-            region=data.get("region") or "",
-            serves=data.get("serves") or "",
+            region=data.get("region") or (),
+            serves=data.get("serves") or (),
             sme=bool(data.get("sme")),
-            size_bands=tuple(data.get("size_band") or ()),
+            size_bands=data.get("size_band") or (),
             vcse=bool(data.get("vcse")),
-            capability=data.get("capability") or "",
-            certification=data.get("certification") or "",
+            capability=data.get("capability") or (),
+            certification=data.get("certification") or (),
             remote=bool(data.get("remote")),
         )

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from marketplace.core.money import format_gbp
 from suppliers.models import Capability, SupplierProfile
-from suppliers.selectors import public_postcode
+from suppliers.selectors import public_outward_code
 
 register = template.Library()
 
@@ -107,7 +107,7 @@ def organisation_jsonld_data(profile: SupplierProfile, *, profile_url: str) -> d
         "description": profile.summary,
         "address": {
             "@type": "PostalAddress",
-            "postalCode": public_postcode(profile),
+            "postalCode": public_outward_code(profile),
             "addressLocality": _locality(profile),
             "addressRegion": profile.region.name if profile.region else "",
             "addressCountry": "GB",

@@ -7,19 +7,27 @@ from __future__ import annotations
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 
 from .. import services
 from ..models import SupplierProfile
 
 
 def profile_for(request, slug: str, perm: str) -> SupplierProfile:
-    profile = get_object_or_404(
-        SupplierProfile.objects.select_related("organisation", "region"), slug=slug
-    )
-    if not allowed(request.user, perm, profile):
+    """The profile at ``slug`` if ``request.user`` has ``perm`` on it.
+
+    Someone who may not even see the profile gets the same 404 as for a slug that does not
+    exist, so these private URLs do not reveal which (unapproved) suppliers exist. A member
+    or platform admin who may see it but not do this gets a 403: their role is the problem.
+    """
+    profile = SupplierProfile.objects.select_related("organisation", "region").filter(slug=slug)
+    profile = profile.first()
+    if profile is not None and allowed(request.user, perm, profile):
+        return profile
+    if profile is not None and allowed(request.user, "suppliers.view_profile", profile):
         raise PermissionDenied
-    return profile
+    raise Http404("No supplier with that address")
 
 
 def allowed(user, perm: str, profile: SupplierProfile) -> bool:

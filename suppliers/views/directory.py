@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from marketplace.accounts.permissions import is_supplier_admin
+from marketplace.accounts.selectors import is_verified_buyer
 from suppliers import selectors
 from suppliers.filters import SupplierFilterForm
 from suppliers.models import SupplierProfile
@@ -36,7 +37,13 @@ def supplier_detail(request, slug: str):
         profile = selectors.supplier_get_public(slug=slug)
     except SupplierProfile.DoesNotExist:
         profile = _preview_or_404(request, slug)
-    return render(request, "suppliers/directory/detail.html", {"profile": profile})
+    # Contact details are for buyers (and platform admins) only; the logo is public branding.
+    show_contact = is_verified_buyer(user=request.user)
+    return render(
+        request,
+        "suppliers/directory/detail.html",
+        {"profile": profile, "show_contact": show_contact},
+    )
 
 
 def _preview_or_404(request, slug: str) -> SupplierProfile:

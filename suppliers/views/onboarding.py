@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from marketplace.accounts.models import Role
+from marketplace.core import idempotency
 from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.core.money import format_gbp
 
@@ -63,6 +64,16 @@ def _save_step(step: Step, form, profile, user) -> bool:
     return False
 
 
+IDENTITY_HELD_MESSAGE = (
+    "We will check your new name or company details before buyers see them. Until then your "
+    "profile shows the details we approved before."
+)
+
+
+def _identity_held(profile: SupplierProfile) -> bool:
+    return SupplierProfile.objects.filter(pk=profile.pk).exclude(pending_identity={}).exists()
+
+
 def start(request):
     profiles = []
     if request.user.is_authenticated:
@@ -80,24 +91,35 @@ def start(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request):
-    """The first question: creating the organisation and its draft profile."""
-    form = f.NameForm(request.POST if request.method == "POST" else None)
+    """The first question: creating the organisation and its draft profile.
+
+    The form carries a one-time token, so posting it twice (a double click, a retry) creates
+    one organisation and sends the second post where the first one went.
+    """
+    form = f.NewSupplierForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            profile = services.supplier_create(
-                name=form.cleaned_data["legal_name"],
-                trading_name=form.cleaned_data["trading_name"],
-                by=request.user,
-            )
-        except ValidationFailed as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            if "later" in request.POST:
-                messages.success(
-                    request, "Your answers have been saved. You can come back at any time."
+        with idempotency.claim(request, form, scope="suppliers.create") as claim:
+            if claim.replay_url:
+                return redirect(claim.replay_url)
+            try:
+                profile = services.supplier_create(
+                    name=form.cleaned_data["legal_name"],
+                    trading_name=form.cleaned_data["trading_name"],
+                    by=request.user,
                 )
-                return redirect("suppliers:join_tasks", profile.slug)
-            return redirect("suppliers:join_step", profile.slug, "company")
+            except ValidationFailed as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                if "later" in request.POST:
+                    messages.success(
+                        request, "Your answers have been saved. You can come back at any time."
+                    )
+                    return redirect(
+                        claim.done(reverse("suppliers:join_tasks", args=[profile.slug]))
+                    )
+                return redirect(
+                    claim.done(reverse("suppliers:join_step", args=[profile.slug, "company"]))
+                )
     return render(
         request,
         "suppliers/onboarding/step.html",
@@ -118,6 +140,8 @@ def step(request, slug: str, key: str):
     if request.method == "POST":
         form = step.form_class(request.POST, request.FILES)
         if _save_step(step, form, profile, request.user):
+            if step.key in ("name", "company") and _identity_held(profile):
+                messages.info(request, IDENTITY_HELD_MESSAGE)
             if "later" in request.POST:
                 messages.success(
                     request, "Your answers have been saved. You can come back at any time."
@@ -187,7 +211,14 @@ def tasks(request, slug: str):
 
 def _answers(profile: SupplierProfile) -> list[dict]:
     def row(label, value, key):
-        return {"label": label, "value": value, "key": key, "is_list": isinstance(value, list)}
+        return {
+            "label": label,
+            "value": value,
+            "key": key,
+            "is_list": isinstance(value, list),
+            # Read after "Change", so each link has its own accessible name ("Change VCSE status").
+            "change_label": f.in_sentence(label),
+        }
 
     regions = (
         "The whole UK"
@@ -233,7 +264,7 @@ def _answers(profile: SupplierProfile) -> list[dict]:
             "size",
         ),
         row(
-            "VCSE",
+            "VCSE status",
             (profile.get_vcse_type_display() if profile.vcse_type else "No")
             if "vcse" in profile.completed_steps
             else "",

@@ -31,6 +31,13 @@ def _fields(*names: str) -> Callable[[SupplierProfile], dict]:
     return lambda p: {name: getattr(p, name) for name in names}
 
 
+def _identity_fields(*names: str) -> Callable[[SupplierProfile], dict]:
+    """Identity answers as last typed: a change waiting for review is shown, not lost."""
+    return lambda p: {
+        name: (p.pending_identity or {}).get(name, getattr(p, name)) for name in names
+    }
+
+
 def _update(*names: str, step: str):
     def save(profile, by, data, complete):
         values = {n: data[n] for n in names if n in data}
@@ -85,6 +92,19 @@ def _save_regions(profile, by, data, complete):
     )
 
 
+def _regions_initial(p):
+    """The regions as chosen; before anything is chosen, the region the postcode is in is
+    ticked, since most suppliers work where they are based."""
+    regions = list(p.regions_served.all())
+    if not regions and not p.serves_whole_uk and "regions" not in p.completed_steps:
+        regions = [p.region] if p.region_id else []
+    return {
+        "regions_served": regions,
+        "serves_whole_uk": p.serves_whole_uk,
+        "remote_delivery": p.remote_delivery,
+    }
+
+
 def _save_capabilities(profile, by, data, complete):
     if not complete:
         return profile
@@ -115,7 +135,7 @@ STEPS: tuple[Step, ...] = (
         "What is your organisation’s name?",
         "About your organisation",
         f.NameForm,
-        _fields("legal_name", "trading_name"),
+        _identity_fields("legal_name", "trading_name"),
         _update("legal_name", "trading_name", step="name"),
     ),
     Step(
@@ -123,7 +143,7 @@ STEPS: tuple[Step, ...] = (
         "Company details",
         "About your organisation",
         f.CompanyForm,
-        _fields("company_number", "charity_number", "vat_number"),
+        _identity_fields("company_number", "charity_number", "vat_number"),
         _update("company_number", "charity_number", "vat_number", step="company"),
     ),
     Step(
@@ -174,11 +194,7 @@ STEPS: tuple[Step, ...] = (
         "Where can you work?",
         "Where you work",
         f.RegionsForm,
-        lambda p: {
-            "regions_served": list(p.regions_served.all()),
-            "serves_whole_uk": p.serves_whole_uk,
-            "remote_delivery": p.remote_delivery,
-        },
+        _regions_initial,
         _save_regions,
     ),
     Step(

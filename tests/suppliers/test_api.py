@@ -49,9 +49,14 @@ def test_list_shape_and_fields(client):
     assert item["size_band"] == "small"
     assert item["vcse"] is False
     assert item["company_number"] == "01234567"
-    assert item["postcode"] == "LS1 4DY"
-    assert item["region"] == "TLE"
-    assert (item["latitude"], item["longitude"]) == (53.7951, -1.5467)
+    assert item["location"] == {
+        "district": profile.district_name,
+        "outward_code": "LS1",
+        "region": "TLE",
+        "latitude": 53.80,
+        "longitude": -1.55,
+    }
+    assert "postcode" not in item and "latitude" not in item
     assert item["regions_served"] == ["TLD", "TLE"]
     assert item["capabilities"] == ["open-data-publishing"]
     assert sorted(item["certifications"], key=lambda c: c["scheme"]) == [
@@ -107,25 +112,32 @@ def test_detail(client):
 
 
 def test_northern_ireland_coordinates_are_district_level(client):
+    # The service stores the district centre for a Northern Ireland postcode (licence terms);
+    # the API rounds it like every other point.
+    place = geo.lookup_postcode("BT1 5GS")
     profile = SupplierProfileFactory(
         approved=True,
         postcode="BT1 5GS",
-        latitude=54.59664,
-        longitude=-5.93008,
+        latitude=place.public_latitude,
+        longitude=place.public_longitude,
         district_code="N09000003",
         district_name="Belfast",
         region=Region.objects.get(code="TLN"),
         country="Northern Ireland",
     )
-    place = geo.lookup_postcode("BT1 5GS")
     _, body = get(client, f"{LIST}/{profile.pk}")
-    assert body["postcode"] == "BT1"
-    assert (body["latitude"], body["longitude"]) == (place.public_latitude, place.public_longitude)
-    assert (body["latitude"], body["longitude"]) != (
-        round(place.latitude, 4),
-        round(place.longitude, 4),
+    location = body["location"]
+    assert location["outward_code"] == "BT1"
+    assert location["district"] == "Belfast"
+    assert (location["latitude"], location["longitude"]) == (
+        round(place.district_latitude, 2),
+        round(place.district_longitude, 2),
     )
-    assert body["region"] == "TLN"
+    assert (location["latitude"], location["longitude"]) != (
+        round(place.latitude, 2),
+        round(place.longitude, 2),
+    )
+    assert location["region"] == "TLN"
 
 
 def test_filters(client):
@@ -227,6 +239,168 @@ def test_openapi_document_lists_both_paths(client):
     document = json.loads(response.content)
     assert document["openapi"].startswith("3.")
     assert "/api/v1/suppliers" in document["paths"]
-    assert "/api/v1/suppliers/{supplier_id}" in document["paths"]
+    assert "/api/v1/suppliers/{id_or_slug}" in document["paths"]
     params = {p["name"] for p in document["paths"]["/api/v1/suppliers"]["get"]["parameters"]}
     assert {"page", "page_size", "text", "region", "sme", "vcse", "capability"} <= params
+
+
+# --- Location privacy -------------------------------------------------------------------------
+
+
+def _all_numbers(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _all_numbers(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _all_numbers(v)
+    elif isinstance(value, float):
+        yield value
+
+
+def test_api_never_returns_the_exact_point(client):
+    profile = SupplierProfileFactory(approved=True, latitude=53.796789, longitude=-1.548123)
+    _, listed = get(client, LIST)
+    _, detail = get(client, f"{LIST}/{profile.pk}")
+    for body in (listed, detail):
+        numbers = set(_all_numbers(body))
+        assert profile.latitude not in numbers and profile.longitude not in numbers
+        assert round(profile.latitude, 4) not in numbers  # the old, too precise, publication
+        assert "LS1 4DY" not in json.dumps(body)  # the full postcode is not published
+    assert detail["location"]["latitude"] == 53.80
+    assert detail["location"]["longitude"] == -1.55
+    profile.refresh_from_db()
+    assert (profile.latitude, profile.longitude) == (53.796789, -1.548123)  # kept for search
+
+
+def test_supplier_without_a_location(client):
+    profile = SupplierProfileFactory(
+        approved=True, postcode="", latitude=None, longitude=None, district_name="", region=None
+    )
+    _, body = get(client, f"{LIST}/{profile.pk}")
+    assert body["location"] == {
+        "district": None,
+        "outward_code": None,
+        "region": None,
+        "latitude": None,
+        "longitude": None,
+    }
+
+
+def test_openapi_says_what_precision_is_published(client):
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    location = schemas["SupplierOut"]["properties"]["location"]
+    described = location.get("description", "") + json.dumps(location)
+    assert "about 1 km" in described and "2 decimal places" in described
+    assert set(schemas["LocationOut"]["properties"]) == {
+        "district",
+        "outward_code",
+        "region",
+        "latitude",
+        "longitude",
+    }
+
+
+# --- One supplier by id or slug ---------------------------------------------------------------
+
+
+def test_detail_by_slug_or_id(client):
+    profile = SupplierProfileFactory(approved=True, legal_name="Pennine Data Ltd")
+    by_id = get(client, f"{LIST}/{profile.pk}")
+    by_slug = get(client, f"{LIST}/{profile.slug}")
+    assert by_id == by_slug
+    assert by_slug[0] == 200 and by_slug[1]["id"] == profile.pk
+
+
+@pytest.mark.parametrize("status", UNAPPROVED)
+def test_unapproved_supplier_by_slug_is_404(client, status):
+    hidden = SupplierProfileFactory(status=status)
+    assert get(client, f"{LIST}/{hidden.slug}") == (
+        404,
+        {"detail": f"There is no approved supplier with address {hidden.slug}"},
+    )
+
+
+@pytest.mark.parametrize("ref", ["no-such-supplier", "999999", "9" * 40, "%C3%A9t%C3%A9"])
+def test_unknown_id_or_slug_is_404_json(client, ref):
+    response = client.get(f"{LIST}/{ref}")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"].startswith("There is no approved supplier with")
+
+
+# --- Repeated and unknown parameters ----------------------------------------------------------
+
+
+def _ids(client, query: str) -> set[int]:
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 200, response.json()
+    return {r["id"] for r in response.json()["results"]}
+
+
+def test_repeated_multi_valued_filters_match_any_value(client):
+    leeds = SupplierProfileFactory(approved=True, region=Region.objects.get(code="TLE"))
+    manchester = SupplierProfileFactory(approved=True, region=Region.objects.get(code="TLD"))
+    cardiff = SupplierProfileFactory(approved=True, region=Region.objects.get(code="TLL"))
+    leeds.capabilities.add(Capability.objects.get(slug="environmental-sensors"))
+    cardiff.capabilities.add(Capability.objects.get(slug="machine-learning-and-ai"))
+    manchester.regions_served.add(Region.objects.get(code="TLM"))
+    CertificationFactory(profile=leeds, scheme="iso_9001")
+    CertificationFactory(profile=cardiff, scheme="iso_27001")
+
+    assert _ids(client, "region=TLE&region=TLD") == {leeds.pk, manchester.pk}
+    assert _ids(client, "region=TLE") == {leeds.pk}  # one value still narrows
+    assert _ids(client, "capability=iot-and-sensors&capability=data-and-ai") == {
+        leeds.pk,
+        cardiff.pk,
+    }
+    assert _ids(client, "certification=iso_9001&certification=iso_27001") == {
+        leeds.pk,
+        cardiff.pk,
+    }
+    assert _ids(client, "serves=TLM&serves=TLK") == {manchester.pk}
+    assert _ids(client, "size_band=large&size_band=small") == {leeds.pk, manchester.pk, cardiff.pk}
+    assert _ids(client, "region=TLE&region=TLD&capability=iot-and-sensors") == {leeds.pk}
+
+
+def test_a_bad_value_among_repeated_ones_is_400(client):
+    response = client.get(f"{LIST}?region=TLE&region=ZZZ")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "region: Choose a region from the list"}
+
+
+@pytest.mark.parametrize(
+    "query", ["text=a&text=b", "sme=true&sme=false", "page=1&page=2", "page_size=5&page_size=50"]
+)
+def test_repeated_single_valued_parameter_is_400_not_last_wins(client, query):
+    SupplierProfileFactory(approved=True)
+    name = query.split("=")[0]
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": f"{name}: Give this parameter once; it takes a single value"
+    }
+
+
+def test_unknown_parameter_is_400_naming_it(client):
+    response = client.get(f"{LIST}?regoin=TLE")
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith("regoin: Unknown parameter")
+    assert "region" in detail  # says what the parameters are
+
+
+def test_several_problems_are_reported_together(client):
+    response = client.get(f"{LIST}?colour=red&text=a&text=b")
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "colour: Unknown parameter" in detail
+    assert "text: Give this parameter once" in detail
+
+
+def test_detail_refuses_unknown_parameters(client):
+    profile = SupplierProfileFactory(approved=True)
+    response = client.get(f"{LIST}/{profile.pk}?fields=name")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("fields: Unknown parameter")

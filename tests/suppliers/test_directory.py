@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from marketplace.accounts.models import Role
 from suppliers.models import Capability, Listing, Region, SupplierProfile
+from tests.conftest import mfa_login
 from tests.factories.accounts import MembershipFactory
 from tests.factories.suppliers import (
     CaseStudyFactory,
@@ -246,7 +247,7 @@ def test_jsonld_describes_the_organisation(client, full_profile):
     assert data["identifier"]["value"] == "09876543"
     assert data["address"] == {
         "@type": "PostalAddress",
-        "postalCode": "LS1 4DY",
+        "postalCode": "LS1",
         "addressLocality": "Leeds",
         "addressRegion": "Yorkshire and The Humber",
         "addressCountry": "GB",
@@ -298,7 +299,7 @@ def test_unapproved_profile_is_404_for_the_public_and_other_users(
     profile = SupplierProfileFactory(organisation=supplier_org, status=status)
     assert client.get(detail_url(profile)).status_code == 404
     for user in (buyer, competitor_admin):
-        client.force_login(user)
+        mfa_login(client, user)
         assert client.get(detail_url(profile)).status_code == 404
     member = MembershipFactory(organisation=supplier_org, role=Role.SUPPLIER_MEMBER).user
     client.force_login(member)

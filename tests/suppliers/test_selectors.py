@@ -6,8 +6,8 @@ from django.utils import timezone
 from suppliers.filters import SupplierFilterForm, SupplierFilters
 from suppliers.models import Capability, Certification, Region, SupplierProfile
 from suppliers.selectors import (
-    public_coordinates,
-    public_postcode,
+    public_location,
+    public_outward_code,
     supplier_get_for_api,
     supplier_get_public,
     supplier_list_public,
@@ -136,26 +136,30 @@ def test_filter_form_refuses_junk_with_a_clear_message():
     assert form.errors["capability"] == ["Choose a capability from the list"]
 
 
-def test_northern_ireland_location_is_district_level():
+def test_northern_ireland_location_is_the_stored_district_centre_rounded():
+    # The service stores the district centre for Northern Ireland postcodes (licence terms).
     belfast = SupplierProfileFactory(
         approved=True,
         postcode="BT1 5GS",
-        latitude=54.59664,
-        longitude=-5.93008,
+        latitude=54.601234,
+        longitude=-5.921234,
         district_code="N09000003",
         district_name="Belfast",
         region=Region.objects.get(code="TLN"),
         country="Northern Ireland",
     )
-    assert public_postcode(belfast) == "BT1"
-    latitude, longitude = public_coordinates(belfast)
-    # Belfast's district centroid, not the postcode's own point.
-    assert (latitude, longitude) != (54.5966, -5.9301)
-    assert abs(latitude - 54.59664) < 0.1 and abs(longitude + 5.93008) < 0.1
-    assert round(latitude, 4) == latitude and round(longitude, 4) == longitude
+    assert public_location(belfast) == {
+        "district": "Belfast",
+        "outward_code": "BT1",
+        "region": "TLN",
+        "latitude": 54.6,
+        "longitude": -5.92,
+    }
 
 
-def test_great_britain_location_is_rounded_to_4_places():
+def test_great_britain_location_is_the_outward_code_and_a_point_rounded_to_about_1_km():
     leeds = SupplierProfileFactory(approved=True, latitude=53.795134, longitude=-1.546661)
-    assert public_postcode(leeds) == "LS1 4DY"
-    assert public_coordinates(leeds) == (53.7951, -1.5467)
+    assert public_outward_code(leeds) == "LS1"
+    location = public_location(leeds)
+    assert (location["latitude"], location["longitude"]) == (53.8, -1.55)
+    assert location["outward_code"] == "LS1"
