@@ -1,7 +1,9 @@
 """How complete a supplier profile is: a 0-100 score and a checklist of what is missing.
 
 Required items must be done before the profile can be submitted for review
-(``services.profile_submit``); optional items raise the score and help buyers choose.
+(``services.profile_submit``). The score counts required items only: optional items (an
+innovation claim, a website, a logo, evidence for buyers) help buyers choose but are listed as
+optional, so leaving them out never makes a finished profile look unfinished.
 """
 
 from __future__ import annotations
@@ -135,8 +137,9 @@ def completeness(profile: SupplierProfile) -> Completeness:
     done, missing = [], []
     for check in CHECKS:
         (done if check.done(profile) else missing).append(check)
-    total = sum(c.weight for c in CHECKS)
-    score = round(100 * sum(c.weight for c in done) / total)
+    required_total = sum(c.weight for c in CHECKS if c.required)
+    required_done = sum(c.weight for c in done if c.required)
+    score = round(100 * required_done / required_total)
     return Completeness(score=score, done=tuple(done), missing=tuple(missing))
 
 

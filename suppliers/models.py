@@ -10,9 +10,24 @@ from django.db.models import Q
 from django.utils import timezone
 
 from marketplace.accounts.models import Organisation, User
+from marketplace.core import money
 from marketplace.core.models import TimeStampedModel
 
-MAX_PENCE = 10**15  # £10 trillion: anything above is a typing mistake, not a company.
+from . import lifecycle
+
+# £100 billion, the one limit every money input shares (marketplace.core.money.parse_gbp).
+MAX_PENCE = money.MAX_PENCE
+
+# Who the supplier is. On an approved profile, changes to these wait for a platform admin
+# (``pending_identity``) so a supplier cannot rename itself "NHS England" unchecked.
+IDENTITY_FIELDS = ("legal_name", "trading_name", "company_number", "charity_number", "vat_number")
+IDENTITY_LABELS = {
+    "legal_name": "legal name",
+    "trading_name": "trading name",
+    "company_number": "company number",
+    "charity_number": "charity number",
+    "vat_number": "VAT number",
+}
 
 
 class Region(models.Model):
@@ -57,6 +72,10 @@ class SupplierProfile(TimeStampedModel):
         REJECTED = "rejected", "Rejected"
         SUSPENDED = "suspended", "Suspended"
 
+    # The lifecycle, declared once (see suppliers/lifecycle.py for the diagram).
+    TRANSITIONS = lifecycle.profile_transitions(Status)
+    EDITABLE_STATUSES = lifecycle.editable_statuses(Status)
+
     class SizeBand(models.TextChoices):
         MICRO = "micro", "Micro"
         SMALL = "small", "Small"
@@ -87,6 +106,10 @@ class SupplierProfile(TimeStampedModel):
     company_number_verified = models.BooleanField(default=False)
     charity_number = models.CharField(max_length=20, blank=True)
     vat_number = models.CharField(max_length=14, blank=True)
+    # Identity changes to an approved profile, waiting for review: {field: proposed value}.
+    # The fields above keep the last approved values, which are what the public sees.
+    pending_identity = models.JSONField(default=dict, blank=True)
+    identity_submitted_at = models.DateTimeField(null=True, blank=True)
     website = models.URLField(blank=True)
     summary = models.TextField(blank=True, help_text="What the company does, in plain English")
     contact_name = models.CharField(max_length=150, blank=True)
@@ -186,6 +209,16 @@ class SupplierProfile(TimeStampedModel):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def pending_identity_changes(self) -> list[dict[str, str]]:
+        """Identity changes waiting for review, as ``{"field", "label", "value"}`` in form order."""
+        pending = self.pending_identity or {}
+        return [
+            {"field": name, "label": IDENTITY_LABELS[name], "value": pending[name]}
+            for name in IDENTITY_FIELDS
+            if name in pending
+        ]
 
 
 class Certification(TimeStampedModel):

@@ -12,7 +12,15 @@ The forms live in submodules and are re-exported here, so ``from suppliers impor
 - ``review``: the platform admin's review decision
 """
 
-from ._fields import CapabilityChoiceField, MoneyInput, clean_money, money, pounds_initial, text
+from ._fields import (
+    CapabilityChoiceField,
+    GroupedCapabilityField,
+    MoneyInput,
+    in_sentence,
+    money,
+    pounds_initial,
+    text,
+)
 from .evidence import YES_NO, CaseStudyForm, CertificationForm, ListingForm
 from .onboarding import (
     INNOVATION_NONE,
@@ -27,6 +35,7 @@ from .onboarding import (
     ContactForm,
     InnovationForm,
     NameForm,
+    NewSupplierForm,
     RegionsForm,
     SizeForm,
     VCSEForm,
@@ -36,8 +45,9 @@ from .review import ReviewForm
 __all__ = [
     # shared fields and helpers
     "CapabilityChoiceField",
+    "GroupedCapabilityField",
     "MoneyInput",
-    "clean_money",
+    "in_sentence",
     "money",
     "pounds_initial",
     "text",
@@ -54,6 +64,7 @@ __all__ = [
     "ContactForm",
     "InnovationForm",
     "NameForm",
+    "NewSupplierForm",
     "RegionsForm",
     "SizeForm",
     "VCSEForm",

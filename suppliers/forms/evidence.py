@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from marketplace.core.forms import GovUKDateField, GovUKForm
+from marketplace.core.forms import GovUKDateField, GovUKForm, MoneyField
 
-from ..models import Capability, Certification, Listing
-from ..services import CERTIFICATE_EXPIRED_MESSAGE
-from ._fields import CapabilityChoiceField, MoneyInput, clean_money, text
+from ..limits import CERTIFICATE_EXPIRED_MESSAGE
+from ..models import Certification, Listing
+from ._fields import GroupedCapabilityField, text
 
 
 class CertificationForm(GovUKForm):
@@ -22,7 +22,7 @@ class CertificationForm(GovUKForm):
             "invalid_choice": "Select the certification from the list",
         },
     )
-    other_name = text("Name of the certification (if other)", 100, required=False)
+    other_name = text("Name of the certification (if other)", 100, required=False, is_name=True)
     certificate_number = text(
         "Certificate number (optional)", 50, required=False, width="govuk-input--width-20"
     )
@@ -55,8 +55,10 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class CaseStudyForm(GovUKForm):
-    title = text("Title", 150)
-    buyer_name = text("Who was the customer?", 150, required_message="Enter who the customer was")
+    title = text("Title", 150, is_name=True)
+    buyer_name = text(
+        "Who was the customer?", 150, required_message="Enter who the customer was", is_name=True
+    )
     is_public_sector = forms.ChoiceField(
         label="Was the customer a public sector organisation?",
         choices=YES_NO,
@@ -108,7 +110,7 @@ class ListingForm(GovUKForm):
             "invalid_choice": "Select what you are offering",
         },
     )
-    title = text("Name of the product or service", 150)
+    title = text("Name of the product or service", 150, is_name=True)
     summary = text(
         "Summary", 2000, textarea=True, required_message="Enter a summary of what you offer"
     )
@@ -121,25 +123,21 @@ class ListingForm(GovUKForm):
             "invalid_choice": "Select how it is priced",
         },
     )
-    price = forms.CharField(
+    price = MoneyField(
         label="Price in pounds (optional)",
         required=False,
-        max_length=30,
-        widget=MoneyInput(),
-        error_messages={"max_length": "Enter the price in pounds, like 1500"},
+        error_messages={
+            "max_length": "Enter the price in pounds, like 1500",
+            "negative": "Price cannot be negative. Leave it blank if you do not publish a price",
+        },
     )
-    capabilities = CapabilityChoiceField(
+    capabilities = GroupedCapabilityField(
         label="Capabilities (optional)",
-        queryset=Capability.objects.filter(parent__isnull=False).select_related("parent"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Select everything this offer covers. Buyers search by these.",
         error_messages={
             "invalid_choice": "Select capabilities from the list",
             "invalid_pk_value": "Select capabilities from the list",
             "list": "Select capabilities from the list",
         },
     )
-
-    def clean_price(self) -> int | None:
-        value = self.cleaned_data["price"]
-        return clean_money(value, "Price") if value.strip() else None

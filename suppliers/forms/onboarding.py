@@ -9,15 +9,19 @@ from __future__ import annotations
 from django import forms
 
 from marketplace.core import geo
-from marketplace.core.forms import GovUKForm
+from marketplace.core.forms import GovUKForm, WholeNumberField
+from marketplace.core.idempotency import IdempotentFormMixin
+from marketplace.core.uploads import IMAGE_FORMATS, ImageUploadField
 
-from ..models import Capability, Region, SupplierProfile
-from ..services import MAX_STAFF, normalise_company_number, normalise_vat_number
-from ._fields import CapabilityChoiceField, clean_money, money, text
+from ..identifiers import VAT_NUMBER_EXAMPLE, normalise_company_number, normalise_vat_number
+from ..limits import MAX_STAFF
+from ..models import Region, SupplierProfile
+from ._fields import GroupedCapabilityField, money, text
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
-LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
-LOGO_MESSAGE = "The logo must be an image file: a PNG, JPG, GIF or WEBP"
+MAX_LOGO_PIXELS = 16_000_000  # 4000 by 4000: far more than a logo needs, little memory to decode
+LOGO_FORMATS = set(IMAGE_FORMATS)
+LOGO_MESSAGE = "The logo must be a PNG, JPG, GIF or WEBP image"
 
 
 class NameForm(GovUKForm):
@@ -26,13 +30,19 @@ class NameForm(GovUKForm):
         200,
         required_message="Enter your organisation’s legal name",
         help_text="As it appears on the Companies House or Charity Commission register",
+        is_name=True,
     )
     trading_name = text(
         "Trading name (optional)",
         200,
         required=False,
         help_text="Only if buyers know you by a different name",
+        is_name=True,
     )
+
+
+class NewSupplierForm(IdempotentFormMixin, NameForm):
+    """The name question when it creates the organisation: posting it twice creates one."""
 
 
 class CompanyForm(GovUKForm):
@@ -51,7 +61,7 @@ class CompanyForm(GovUKForm):
         20,
         required=False,
         width="govuk-input--width-10",
-        help_text="Like GB 123 4567 89",
+        help_text=f"Like {VAT_NUMBER_EXAMPLE}",
     )
 
     def clean_company_number(self) -> str:
@@ -98,37 +108,24 @@ class AboutForm(GovUKForm):
             "max_length": "Website must be 200 characters or fewer",
         },
     )
-    logo = forms.FileField(
+    # Checked by content, scanned, re-encoded (no metadata or text chunks survive) and renamed
+    # to a generated name: see marketplace/core/uploads.
+    logo = ImageUploadField(
         label="Logo (optional)",
         required=False,
+        max_bytes=MAX_LOGO_BYTES,
+        max_pixels=MAX_LOGO_PIXELS,
+        noun="logo",
         help_text="A PNG, JPG, GIF or WEBP image, smaller than 2MB",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
-
-    def clean_logo(self):
-        upload = self.cleaned_data.get("logo")
-        if not upload:
-            return None
-        if upload.size > MAX_LOGO_BYTES:
-            raise forms.ValidationError("The logo must be smaller than 2MB")
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image_format = image.format
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise forms.ValidationError(LOGO_MESSAGE) from None
-        if image_format not in LOGO_FORMATS:
-            raise forms.ValidationError(LOGO_MESSAGE)
-        upload.seek(0)
-        return upload
 
 
 class ContactForm(GovUKForm):
     contact_name = text(
-        "Contact name", 150, required_message="Enter the name of a person buyers can contact"
+        "Contact name",
+        150,
+        required_message="Enter the name of a person buyers can contact",
+        is_name=True,
     )
     contact_email = forms.EmailField(
         label="Email address",
@@ -153,7 +150,7 @@ class ContactForm(GovUKForm):
 
 
 class SizeForm(GovUKForm):
-    staff_headcount = forms.IntegerField(
+    staff_headcount = WholeNumberField(
         label="Number of staff",
         min_value=0,
         max_value=MAX_STAFF,
@@ -170,12 +167,6 @@ class SizeForm(GovUKForm):
     balance_sheet = money(
         "Balance sheet total", help_text="Total assets in pounds, from your last accounts"
     )
-
-    def clean_turnover(self) -> int:
-        return clean_money(self.cleaned_data["turnover"], "Annual turnover")
-
-    def clean_balance_sheet(self) -> int:
-        return clean_money(self.cleaned_data["balance_sheet"], "Balance sheet total")
 
 
 VCSE_NONE = "none"
@@ -260,10 +251,8 @@ class RegionsForm(GovUKForm):
 
 
 class CapabilitiesForm(GovUKForm):
-    capabilities = CapabilityChoiceField(
+    capabilities = GroupedCapabilityField(
         label="What does your organisation do?",
-        queryset=Capability.objects.filter(parent__isnull=False).select_related("parent"),
-        widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": "Select at least one thing your organisation does",
             "invalid_choice": "Select things your organisation does from the list",
@@ -274,18 +263,7 @@ class CapabilitiesForm(GovUKForm):
 
     def groups(self):
         """Headings with their checkboxes, for the grouped checkbox page."""
-        selected = {str(v) for v in (self["capabilities"].value() or [])}
-        headings = Capability.objects.filter(parent__isnull=True).prefetch_related("children")
-        return [
-            {
-                "heading": heading,
-                "choices": [
-                    {"capability": child, "checked": str(child.pk) in selected}
-                    for child in heading.children.all()
-                ],
-            }
-            for heading in headings
-        ]
+        return self["capabilities"].groups
 
 
 INNOVATION_NONE = "none"

@@ -6,7 +6,7 @@ from django import forms
 
 from marketplace.core.forms import GovUKForm
 
-from ..services import MAX_REASONS_LENGTH
+from ..limits import MAX_REASONS_LENGTH
 
 
 class ReviewForm(GovUKForm):

@@ -26,7 +26,7 @@ def test_empty_profile_scores_low_and_lists_everything_required(supplier_org):
         organisation=supplier_org, slug="x", legal_name="X Ltd"
     )
     result = completeness(profile)
-    assert result.score == 5  # only the name
+    assert result.score == 6  # only the name (5 of the 80 points the required items carry)
     assert not result.ready_to_submit
     assert [c.key for c in result.missing_required] == [
         "company",

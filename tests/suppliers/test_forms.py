@@ -140,3 +140,55 @@ def test_money_inputs_have_a_pound_prefix():
     html = str(forms.SizeForm()["turnover"])
     assert 'class="govuk-input__prefix" aria-hidden="true">£</div>' in html
     assert 'inputmode="decimal"' in html
+
+
+@pytest.mark.parametrize(
+    ("form_class", "field", "data"),
+    [
+        (forms.NameForm, "legal_name", {}),
+        (forms.NameForm, "trading_name", {"legal_name": "Real Ltd"}),
+        (forms.NewSupplierForm, "legal_name", {}),
+        (forms.ContactForm, "contact_name", {"contact_email": "a@example.org"}),
+        (forms.ListingForm, "title", {"kind": "product", "summary": "S", "price_model": "fixed"}),
+        (
+            forms.CaseStudyForm,
+            "title",
+            {"buyer_name": "B", "is_public_sector": "yes", "challenge": "C", "outcome": "O"},
+        ),
+        (
+            forms.CaseStudyForm,
+            "buyer_name",
+            {"title": "T", "is_public_sector": "yes", "challenge": "C", "outcome": "O"},
+        ),
+    ],
+)
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2067", "\u200b", "\ufeff", "\u00ad"])
+def test_names_and_titles_refuse_hidden_formatting_characters(form_class, field, data, hidden):
+    from marketplace.core.validators import INVISIBLE_CHARACTERS_MESSAGE
+
+    form = form_class({**data, field: f"Acme{hidden} Ltd"})
+    assert not form.is_valid()
+    assert form.errors[field] == [INVISIBLE_CHARACTERS_MESSAGE]
+    assert form_class({**data, field: "Acme Ltd"}).errors.get(field) is None
+
+
+@pytest.mark.parametrize("bad", ["NaN", "Infinity", "-Infinity", "sNaN", "1e30", "1e5", "9" * 29])
+def test_every_money_field_refuses_non_numbers(bad):
+    size = forms.SizeForm({"staff_headcount": "9", "turnover": bad, "balance_sheet": bad})
+    assert not size.is_valid()
+    assert set(size.errors) == {"turnover", "balance_sheet"}
+    listing = forms.ListingForm(
+        {"kind": "product", "title": "T", "summary": "S", "price_model": "fixed", "price": bad}
+    )
+    assert list(listing.errors) == ["price"]
+
+
+def test_money_fields_are_the_core_money_field():
+    from marketplace.core.forms import MoneyField
+
+    assert isinstance(forms.SizeForm.base_fields["turnover"], MoneyField)
+    assert isinstance(forms.SizeForm.base_fields["balance_sheet"], MoneyField)
+    assert isinstance(forms.ListingForm.base_fields["price"], MoneyField)
+    assert forms.ListingForm(
+        {"kind": "product", "title": "T", "summary": "S", "price_model": "fixed", "price": ""}
+    ).is_valid()

@@ -14,6 +14,7 @@ from marketplace.accounts.models import Role
 from suppliers import services
 from suppliers.models import Capability, Region, SupplierProfile
 from suppliers.views.onboarding import EVIDENCE, STEPS
+from tests.conftest import mfa_login
 from tests.factories import MembershipFactory, UserFactory
 from tests.factories.suppliers import CertificationFactory, SupplierProfileFactory
 
@@ -294,13 +295,33 @@ def test_bad_vat_number_refused(admin_client, profile):
         (
             {"turnover": "99999999999999999"},
             "turnover",
-            "Annual turnover must be £10,000,000,000,000 or less. Enter the amount in pounds, not pence",
+            "Enter an amount less than £100,000,000,000",
         ),
         (
             {"balance_sheet": "lots"},
             "balance_sheet",
             "Enter an amount in pounds using numbers only, like 1500 or 1500.50",
         ),
+        # Values Decimal and float accept, which used to give a 500 and lose every answer.
+        *[
+            (
+                {name: bad},
+                name,
+                "Enter an amount in pounds using numbers only, like 1500 or 1500.50",
+            )
+            for name in ("turnover", "balance_sheet")
+            for bad in ("NaN", "sNaN", "Infinity", "-Infinity", "1e30", "1e5", "2E3")
+        ],
+        ({"turnover": "1" + "0" * 25}, "turnover", "Enter an amount less than £100,000,000,000"),
+        ({"turnover": "100000000000"}, "turnover", "Enter an amount less than £100,000,000,000"),
+        *[
+            (
+                {"staff_headcount": bad},
+                "staff_headcount",
+                "Enter the number of staff as a whole number, like 12",
+            )
+            for bad in ("NaN", "Infinity", "1e30", "1e5", "9" * 5000)
+        ],
     ],
 )
 def test_bad_size_refused_other_size_answers_kept(admin_client, profile, data, field, message):
@@ -308,6 +329,10 @@ def test_bad_size_refused_other_size_answers_kept(admin_client, profile, data, f
     response = admin_client.post(step_url(profile, "size"), {**valid, **data})
     assert response.status_code == 200
     assert _errors(response)[field] == [message]
+    html = response.content.decode()
+    for name, typed in {**valid, **data}.items():
+        assert f'name="{name}"' in html
+        assert f'value="{typed}"' in html, name  # what was typed is shown back
     profile.refresh_from_db()
     kept = {"staff_headcount": 7, "turnover_pence": 10_000_000, "balance_sheet_pence": 5_000_000}
     original = {
@@ -375,7 +400,7 @@ def test_non_image_logo_refused_summary_kept(admin_client, profile):
         step_url(profile, "about"), {"summary": "We test things.", "logo": fake}
     )
     assert response.status_code == 200
-    assert _errors(response)["logo"] == ["The logo must be an image file: a PNG, JPG, GIF or WEBP"]
+    assert _errors(response)["logo"] == ["The logo must be a PNG, JPG, GIF or WEBP image"]
     profile.refresh_from_db()
     assert profile.summary == "We test things."
     assert not profile.logo
@@ -474,6 +499,61 @@ def test_evidence_add_change_and_remove(admin_client, profile):
     assert not profile.certifications.exists()
 
 
+@pytest.mark.parametrize(
+    ("price", "message"),
+    [
+        ("NaN", "Enter an amount in pounds using numbers only, like 1500 or 1500.50"),
+        ("Infinity", "Enter an amount in pounds using numbers only, like 1500 or 1500.50"),
+        ("-Infinity", "Enter an amount in pounds using numbers only, like 1500 or 1500.50"),
+        ("sNaN", "Enter an amount in pounds using numbers only, like 1500 or 1500.50"),
+        ("1e30", "Enter an amount in pounds using numbers only, like 1500 or 1500.50"),
+        ("1e5", "Enter an amount in pounds using numbers only, like 1500 or 1500.50"),
+        ("999999999999999999", "Enter an amount less than £100,000,000,000"),
+    ],
+)
+def test_bad_listing_price_shows_an_error_and_keeps_the_answers(
+    admin_client, profile, price, message
+):
+    typed = {
+        "kind": "product",
+        "title": "Air sensor kit",
+        "summary": "Ten sensors and a dashboard",
+        "price_model": "fixed",
+        "price": price,
+    }
+    url = reverse("suppliers:join_evidence_add", args=[profile.slug, "listings"])
+    response = admin_client.post(url, typed)
+    assert response.status_code == 200
+    assert _errors(response)["price"] == [message]
+    html = response.content.decode()
+    assert 'value="Air sensor kit"' in html
+    assert "Ten sensors and a dashboard" in html
+    assert f'value="{price}"' in html
+    assert not profile.listings.exists()
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    ["\u202e", "\u202a", "\u2066", "\u2069", "\u200b", "\u200f", "\u2060", "\ufeff", "\xad"],
+)
+def test_names_with_hidden_formatting_characters_are_refused(admin_client, profile, hidden):
+    from marketplace.core.validators import INVISIBLE_CHARACTERS_MESSAGE
+
+    response = admin_client.post(
+        step_url(profile, "name"), {"legal_name": f"NHS{hidden} England", "trading_name": ""}
+    )
+    assert response.status_code == 200
+    assert _errors(response)["legal_name"] == [INVISIBLE_CHARACTERS_MESSAGE]
+    listing = admin_client.post(
+        reverse("suppliers:join_evidence_add", args=[profile.slug, "listings"]),
+        {"kind": "product", "title": f"Kit{hidden}", "summary": "S", "price_model": "fixed"},
+    )
+    assert _errors(listing)["title"] == [INVISIBLE_CHARACTERS_MESSAGE]
+    profile.refresh_from_db()
+    assert hidden not in profile.legal_name
+    assert not profile.listings.exists()
+
+
 # --- Access per object ------------------------------------------------------------------------
 
 
@@ -505,12 +585,12 @@ VIEW_ONLY = {"tasks", "status", "check"}
 def test_outsiders_are_refused_everything(client, profile, who, request):
     user = UserFactory() if who == "plain_user" else request.getfixturevalue(who)
     cert = CertificationFactory(profile=profile)
-    client.force_login(user)
+    mfa_login(client, user)
     for name, (method, url) in _urls(profile, cert).items():
         response = getattr(client, method)(
             url, {"contact_name": "Hacker", "contact_email": "h@example.org"}
         )
-        assert response.status_code == 403, name
+        assert response.status_code == 404, name  # the same as for a supplier that does not exist
     profile.refresh_from_db()
     assert profile.contact_name == ""
     assert profile.certifications.exists()
