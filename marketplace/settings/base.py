@@ -7,6 +7,7 @@ variable (``DATABASE_URL``, ``REDIS_URL``/``CELERY_BROKER_URL``, ``ELASTICSEARCH
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -73,8 +74,10 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",  # permissions are registered explicitly in each AppConfig.ready()
     "django_filters",
+    # Installed so the API docs page uses the Swagger UI files django-ninja ships, not a CDN.
+    "ninja",
 ]
 LOCAL_APPS = [
     "marketplace.core",
@@ -82,12 +85,15 @@ LOCAL_APPS = [
     "marketplace.home",
     "marketplace.notifications",
     "suppliers",
+    "challenges",
 ]
 INSTALLED_APPS = LOCAL_APPS + THIRD_PARTY_APPS + DJANGO_APPS
 SITE_ID = 1
 
 MIDDLEWARE = [
     "marketplace.core.request_id.RequestIdMiddleware",
+    # Before WhiteNoise, so static files, redirects and error pages carry the headers too.
+    "marketplace.core.security_headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -164,7 +170,9 @@ ACCOUNT_FORMS = {
     "change_password": "marketplace.accounts.forms.ChangePasswordForm",
     "add_email": "marketplace.accounts.forms.AddEmailForm",
 }
-# Lockout: five failed sign-ins for one account from one address lock it for 15 minutes.
+# Lockout: five failed sign-ins for one account from one address lock that account for that
+# address for 15 minutes (the adapter adds the address to allauth's per-account key, so nobody
+# can lock someone else out just by knowing their email); 20 from one address lock the address.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_FAILED_RATE_LIMIT", default="5/15m/key,20/15m/ip"),
     "login": "30/m/ip",
@@ -172,7 +180,17 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Behind a proxy every request comes from the proxy's address: rate limits and lockout must key on
+# the client's. Set one of these to how the proxy in front of the site reports it (0/empty = use
+# the connecting address, right when nothing sits in between).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default=None)
+# Bearer token that lets a monitor read /readyz's per-check details (empty = staff only).
+READYZ_TOKEN = env("READYZ_TOKEN", default="")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Also accept the code from the 30-second window just before (and after) the current one: a code
+# read near the end of its window can expire while it is typed and posted, and clocks drift.
+MFA_TOTP_TOLERANCE = 1
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Innovation Marketplace")
 MFA_ADAPTER = "marketplace.accounts.adapters.MFAAdapter"
 MFA_FORMS = {
@@ -195,11 +213,41 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Uploads (marketplace/core/uploads, docs/uploads.md) -----------------------------------
+# The site serves /media/ itself through marketplace.core.media (inert headers) unless this is
+# false because a proxy serves it, with the same headers.
+SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)
+# Virus scanning with clamd, e.g. tcp://clamav:3310. Empty = the built-in scanner, which only
+# refuses the EICAR test file. When set but unreachable, uploads are refused (fail closed).
+CLAMAV_URL = env("CLAMAV_URL", default="")
+_clamav = urlsplit(CLAMAV_URL)
+CLAMAV_HOST = _clamav.hostname or ""
+CLAMAV_PORT = _clamav.port or 3310
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
+
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Innovation Marketplace"
+# One sign-in door (allauth's, with lockout and two-factor). Wagtail's own login and password
+# reset pages are not used; marketplace/accounts/login_doors.py redirects their URLs.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No calls to wagtail.org from the admin dashboard (works offline, leaks nothing).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# CMS uploads are inert too (docs/uploads.md). Documents: only types checked by content, always
+# downloaded through Wagtail's view with nosniff and a CSP, never shown inline; each is scanned
+# and renamed by the form base. Images: raster formats only (no SVG), scanned, pixel-limited.
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odp", "ods", "odt", "pdf", "pptx", "txt", "xlsx"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "marketplace.core.uploads.wagtail_forms.CheckedDocumentForm"
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "marketplace.core.uploads.wagtail_forms.ScannedImageForm"
 # No Gravatar: staff email hashes are not sent to a third party, and the CMS works offline.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
@@ -218,6 +266,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# Challenges (challenge side): open and close challenges on time, roll open-call periods.
+CELERY_BEAT_SCHEDULE["challenges-open-and-close"] = {
+    "task": "challenges.tasks.open_and_close_challenges",
+    "schedule": 60,
+}
+# Challenges (application side): 7-day and 1-day deadline reminders to suppliers with drafts.
+CELERY_BEAT_SCHEDULE["challenges-deadline-reminders"] = {
+    "task": "challenges.tasks.deadline_reminders_task",
+    "schedule": 60 * 60,
+}
 
 # --- Cache --------------------------------------------------------------------------------
 if REDIS_URL:
@@ -246,6 +304,57 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="")  # e.g. http://127.0.0.1:84
 
 # Roles whose accounts must use two-factor authentication before doing anything else.
 MFA_REQUIRED_ROLES = ("buyer", "commissioner")
+
+# --- Security headers ---------------------------------------------------------------------
+# Written by marketplace.core.security_headers on every response; see docs/security.md.
+# Public pages run no inline script or style: GOV.UK Frontend is started from js/init.js.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+# Path prefix -> directives replacing the ones above (longest prefix wins). Django's admin and
+# the API docs page (Swagger UI from django-ninja's static files) need nothing extra.
+CONTENT_SECURITY_POLICY_BY_PATH = {
+    # Wagtail 8's admin writes inline <script> for its panels and date pickers, and the
+    # accessibility checker it bundles (axe-core) adds <style> elements. It frames its own
+    # previews, and image uploads show blob: previews. Staff only, second factor required.
+    "/cms/": {
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+# Browser features nobody here needs, switched off for every page and any frame. Only features
+# Chromium recognises (an unknown one, such as "bluetooth" or the retired "interest-cohort",
+# makes it log an error on every page).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
+SECURITY_CONTACT_EMAIL = env("SECURITY_CONTACT_EMAIL", default="security@marketplace.localhost")
 
 # --- Logging ------------------------------------------------------------------------------
 LOG_FORMAT = env("LOG_FORMAT", default="json")

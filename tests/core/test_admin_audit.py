@@ -5,6 +5,7 @@ import pytest
 from marketplace.accounts.models import Membership, Role
 from marketplace.core.models import AuditEvent
 from suppliers.models import Capability
+from tests.conftest import mfa_login
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    client.force_login(staff_user)
+    mfa_login(client, staff_user)
     return client
 
 

@@ -116,6 +116,7 @@ def test_compose_defines_every_service_with_a_healthcheck(compose):
         "redis",
         "elasticsearch",
         "mailpit",
+        "clamav",
     }
     for name, service in services.items():
         assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
@@ -197,3 +198,44 @@ def test_env_example_documents_every_variable():
     assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_TASK_ALWAYS_EAGER"} <= read_by_settings
     missing = (read_by_settings | compose_vars) - documented
     assert not missing, f"Add these to .env.example with a comment: {sorted(missing)}"
+
+
+def test_wagtail_does_not_call_home_and_has_no_login_or_password_reset_of_its_own():
+    """The admin dashboard does not ask wagtail.org for updates; sign-in and password resets go
+    through allauth only (see tests/accounts/test_login_doors.py for the pages themselves)."""
+    from django.conf import settings
+
+    assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
+    assert settings.WAGTAIL_PASSWORD_RESET_ENABLED is False
+    assert settings.WAGTAILADMIN_LOGIN_URL == settings.LOGIN_URL
+    assert settings.WAGTAIL_FRONTEND_LOGIN_URL == settings.LOGIN_URL
+
+
+@pytest.mark.django_db
+def test_the_cms_dashboard_renders_no_update_check(client, staff_user, mfa_login):
+    mfa_login(client, staff_user)
+    response = client.get("/cms/")
+    assert response.status_code == 200
+    # Wagtail's "upgrade available" panel fetches the latest version from wagtail.org.
+    assert 'data-controller="w-upgrade' not in response.content.decode()
+
+
+def test_two_factor_codes_tolerate_one_step_of_drift():
+    from django.conf import settings
+
+    assert settings.MFA_TOTP_TOLERANCE == 1
+
+
+@pytest.mark.parametrize(("count", "expected"), [(None, "0"), ("2", "2")])
+def test_trusted_proxy_count_comes_from_the_environment(count, expected):
+    env = {"DJANGO_SETTINGS_MODULE": "marketplace.settings.test"}
+    if count is not None:
+        env["ALLAUTH_TRUSTED_PROXY_COUNT"] = count
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected

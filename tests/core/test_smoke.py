@@ -1,3 +1,6 @@
+from tests.conftest import mfa_login
+
+
 def test_home_page_renders(client, db):
     response = client.get("/")
     assert response.status_code == 200
@@ -16,7 +19,7 @@ def test_buyer_without_two_factor_is_sent_to_set_it_up(client, buyer_org):
 
 
 def test_buyer_with_two_factor_sees_dashboard(client, buyer):
-    client.force_login(buyer)
+    mfa_login(client, buyer)
     response = client.get("/dashboard/")
     assert response.status_code == 200
     assert b"Leeds City Council" in response.content

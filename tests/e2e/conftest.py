@@ -6,6 +6,7 @@ Debian (``apt-get install chromium``); Playwright's own browser download is neve
 
 import importlib
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -111,15 +112,24 @@ def no_js_page(browser, live_server):
     context.close()
 
 
-def totp_code(secret: str) -> str:
-    """The current six-digit code for ``secret``, as an authenticator app would show it."""
-    from allauth.mfa.totp.internal.auth import (
-        format_hotp_value,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
+def totp_code(secret: str, *, min_seconds_left: float = 5) -> str:
+    """The current six-digit code for ``secret``, as an authenticator app would show it.
 
-    counter = next(iter(yield_hotp_counters_from_time()))
+    A code read in the last seconds of its 30-second window can expire before the form is
+    posted (slow CI, a busy CPU), so near the end of a window this waits for the next one, as
+    a person would. ``MFA_TOTP_TOLERANCE = 1`` in settings also accepts the previous window's
+    code, which covers the rest of the drift.
+    """
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    period = app_settings.TOTP_PERIOD
+    seconds_left = period - time.time() % period
+    if seconds_left < min_seconds_left:
+        time.sleep(seconds_left + 0.1)
+    # The current window, computed here: allauth's counter generator starts at the oldest
+    # window it tolerates, which is not what an authenticator app shows.
+    counter = int(time.time()) // period
     return format_hotp_value(hotp_value(secret, counter))
 
 
@@ -145,8 +155,41 @@ def axe():
     source = AXE_JS.read_text()
 
     def run(page) -> list[dict]:
-        page.add_script_tag(content=source)
+        # Evaluated through DevTools, not added as an inline <script> tag: the pages'
+        # Content-Security-Policy (rightly) refuses inline scripts.
+        page.evaluate(source + "\n;void 0")
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
     return run
+
+
+# Chromium writes a console message for every request or script a page's Content-Security-Policy
+# or Permissions-Policy refuses. A refused script is a feature silently broken for real users.
+_POLICY_MESSAGES = ("Content Security Policy", "Permissions-Policy")
+
+
+@pytest.fixture(autouse=True)
+def fail_on_policy_violations(request, monkeypatch):
+    """Fail any browser test whose pages logged a Content-Security-Policy or Permissions-Policy
+    violation. Every browser context the test opens is watched."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    messages: list[str] = []
+    open_context = browser.new_context
+
+    def record(msg):
+        if any(marker in msg.text for marker in _POLICY_MESSAGES):
+            messages.append(f"{msg.type}: {msg.text}")
+
+    def watched_context(*args, **kwargs):
+        context = open_context(*args, **kwargs)
+        context.on("console", record)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield
+    if messages:
+        pytest.fail("The browser refused content:\n" + "\n".join(messages), pytrace=False)
