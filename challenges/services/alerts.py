@@ -1,0 +1,169 @@
+"""Watching challenges, alert preferences and opportunity alerts.
+
+When a challenge opens, approved suppliers whose capabilities match (the same capability, or
+a heading and an entry under it either way round) or who serve the challenge's region are
+emailed once. ``OpportunityAlert`` has one row per (challenge, supplier), so running the task
+twice tells nobody twice. A UK-wide challenge matches on capabilities only: every supplier
+serves somewhere in the UK, and alerting them all would be noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+
+from marketplace.accounts.models import Membership, User
+from marketplace.core.audit import audit
+from marketplace.core.errors import PermissionDenied, ValidationFailed
+from suppliers.models import Capability, SupplierProfile
+
+from ..models import AlertPreference, Challenge, ChallengeWatch, OpportunityAlert
+from ._common import challenge_link, queue_email
+from .clarifications import SUPPLIER_ROLES
+
+BATCH_SIZE = 200
+
+
+def is_supplier_user(user: User) -> bool:
+    return (
+        getattr(user, "is_authenticated", False)
+        and Membership.objects.filter(user=user, role__in=SUPPLIER_ROLES).exists()
+    )
+
+
+# --- Watch -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def challenge_watch(*, challenge: Challenge, by: User) -> ChallengeWatch:
+    """Follow a public challenge: told about new answers. Watching twice is harmless."""
+    if not is_supplier_user(by):
+        raise PermissionDenied("Only suppliers can watch challenges")
+    if not challenge.is_public:
+        raise ValidationFailed("This challenge cannot be watched")
+    watch, created = ChallengeWatch.objects.get_or_create(challenge=challenge, user=by)
+    if created:
+        audit(by, "challenge.watched", challenge)
+    return watch
+
+
+@transaction.atomic
+def challenge_unwatch(*, challenge: Challenge, by: User) -> None:
+    deleted, _ = ChallengeWatch.objects.filter(challenge=challenge, user=by).delete()
+    if deleted:
+        audit(by, "challenge.unwatched", challenge)
+
+
+# --- Preferences -------------------------------------------------------------------------------
+
+
+def alerts_enabled(user: User) -> bool:
+    pref = AlertPreference.objects.filter(user=user).first()
+    return True if pref is None else pref.enabled
+
+
+@transaction.atomic
+def alert_preference_set(*, user: User, enabled: bool) -> AlertPreference:
+    """Turn opportunity alerts on or off for a supplier user."""
+    if not is_supplier_user(user):
+        raise PermissionDenied("Only suppliers can choose opportunity alerts")
+    pref, _ = AlertPreference.objects.select_for_update().get_or_create(user=user)
+    pref.enabled = enabled
+    pref.save(update_fields=["enabled"])
+    audit(user, "alerts.preference_set", pref, enabled=enabled)
+    return pref
+
+
+# --- Matching ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlertMatch:
+    supplier: SupplierProfile
+    reason: str
+
+
+def _related_capability_ids(challenge: Challenge) -> set[int]:
+    """The challenge's capabilities, their headings and the entries under them."""
+    wanted = list(challenge.capabilities.values_list("pk", "parent_id"))
+    ids = {pk for pk, _ in wanted} | {parent for _, parent in wanted if parent}
+    children = Capability.objects.filter(parent_id__in=[pk for pk, _ in wanted])
+    return ids | set(children.values_list("pk", flat=True))
+
+
+def alert_matches(challenge: Challenge) -> list[AlertMatch]:
+    """Approved suppliers to alert about ``challenge``, each with why it matched."""
+    capability_ids = _related_capability_ids(challenge)
+    condition = Q(pk__in=[])
+    if capability_ids:
+        condition |= Q(capabilities__in=capability_ids)
+    region_id = None if challenge.uk_wide else challenge.region_id
+    if region_id:
+        condition |= Q(serves_whole_uk=True) | Q(regions_served=region_id) | Q(region=region_id)
+    suppliers = (
+        SupplierProfile.objects.filter(status=SupplierProfile.Status.APPROVED)
+        .filter(condition)
+        .distinct()
+        .prefetch_related("capabilities", "regions_served")
+        .order_by("pk")
+    )
+    matches = []
+    for supplier in suppliers:
+        reasons = []
+        shared = [c.name for c in supplier.capabilities.all() if c.pk in capability_ids]
+        if shared:
+            reasons.append("capabilities: " + ", ".join(sorted(shared)[:3]))
+        if region_id and (
+            supplier.serves_whole_uk
+            or supplier.region_id == region_id
+            or any(r.pk == region_id for r in supplier.regions_served.all())
+        ):
+            reasons.append(f"serves {challenge.region.name}")
+        matches.append(AlertMatch(supplier, "; ".join(reasons)[:255]))
+    return matches
+
+
+def _recipients(supplier: SupplierProfile) -> list[str]:
+    members = Membership.objects.filter(
+        organisation_id=supplier.organisation_id, role__in=SUPPLIER_ROLES, user__is_active=True
+    ).exclude(user__alert_preference__enabled=False)
+    return sorted(set(members.values_list("user__email", flat=True)))
+
+
+def opportunity_alerts_send(*, challenge: Challenge) -> int:
+    """Record and email an alert to each matching supplier not yet told. Returns how many
+    suppliers were alerted this time."""
+    matches = alert_matches(challenge)
+    context = {
+        "title": challenge.title,
+        "summary": challenge.summary,
+        "url": challenge_link(challenge),
+        "preferences_url": _preferences_url(),
+    }
+    alerted = 0
+    for start in range(0, len(matches), BATCH_SIZE):
+        with transaction.atomic():
+            for match in matches[start : start + BATCH_SIZE]:
+                _, created = OpportunityAlert.objects.get_or_create(
+                    challenge=challenge, supplier=match.supplier, defaults={"reason": match.reason}
+                )
+                if not created:
+                    continue
+                alerted += 1
+                recipients = _recipients(match.supplier)
+                queue_email(
+                    "challenge_opportunity_alert",
+                    recipients,
+                    {**context, "reason": match.reason},
+                )
+    return alerted
+
+
+def _preferences_url() -> str:
+    from django.urls import reverse
+
+    from marketplace.notifications.services import absolute_url
+
+    return absolute_url(reverse("challenges:alert_preferences"))

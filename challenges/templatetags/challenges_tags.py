@@ -1,0 +1,35 @@
+"""Template filters for challenge pages: money in pounds and times in UK time."""
+
+from django import template
+from django.utils import timezone
+
+from marketplace.core.money import format_gbp
+
+register = template.Library()
+
+
+@register.filter
+def gbp(pence) -> str:
+    """Integer pence as pounds: 5000000 -> "£50,000"."""
+    return "" if pence is None else format_gbp(pence)
+
+
+@register.filter
+def uk_time(value) -> str:
+    """A stored (UTC) time as people in the UK read it: "1 March 2027 at 12:00pm"."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    hour = local.strftime("%I").lstrip("0") or "12"
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace(
+        "PM", "pm"
+    )
+
+
+@register.simple_tag
+def can_invite_suppliers(user) -> bool:
+    """Whether ``user`` is a buyer who could invite a supplier to a challenge (guards the
+    "Invite to a challenge" button on supplier profiles)."""
+    from ..selectors.challenges import buyer_organisations
+
+    return bool(getattr(user, "is_authenticated", False)) and buyer_organisations(user).exists()
