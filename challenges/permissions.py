@@ -16,7 +16,7 @@ from marketplace.accounts.permissions import is_staff
 
 @rules.predicate
 def is_challenge_buyer(user, challenge) -> bool:
-    from .services._common import is_challenge_buyer as check
+    from .selectors.access import is_challenge_buyer as check
 
     return challenge is not None and check(user, challenge)
 

@@ -7,7 +7,7 @@ from marketplace.core.forms import GovUKForm, MoneyField
 from marketplace.core.idempotency import IdempotentFormMixin
 from marketplace.core.uploads import DocumentUploadField
 
-from ..services.applications import ATTACHMENT_KINDS, MAX_ANSWER_CHARACTERS, MAX_ATTACHMENT_BYTES
+from ..limits import ATTACHMENT_KINDS, MAX_ANSWER_CHARACTERS, MAX_ATTACHMENT_BYTES
 
 
 class StartApplicationForm(IdempotentFormMixin, GovUKForm):

@@ -5,7 +5,7 @@ from django import forms
 
 from marketplace.core.forms import GovUKForm
 
-from ..services.assessment import MAX_COMMENT
+from ..limits import MAX_COMMENT
 
 
 class ConflictForm(GovUKForm):

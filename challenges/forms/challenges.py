@@ -18,8 +18,8 @@ from marketplace.core.uploads import DocumentUploadField
 from marketplace.core.validators import refuse_invisible_characters
 from suppliers.models import Capability, Certification
 
+from ..limits import DOCUMENT_MAX_BYTES, MAX_RADIUS_MILES, PhaseDetails
 from ..models import Challenge
-from ..services.challenges import DOCUMENT_MAX_BYTES, MAX_RADIUS_MILES
 
 LONDON = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -319,8 +319,6 @@ class PhaseForm(GovUKForm):
         }
 
     def details(self):
-        from ..services.challenges import PhaseDetails
-
         data = self.cleaned_data
         return PhaseDetails(
             name=data["name"],

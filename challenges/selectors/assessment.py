@@ -25,7 +25,7 @@ from ..models import (
     Phase,
     Score,
 )
-from ..services._common import buyer_org_ids
+from .access import buyer_org_ids
 
 AStatus = AssessorAssignment.Status
 # Applications that take part in ranking and decisions.

@@ -5,20 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils import timezone
 
-from marketplace.accounts.models import Membership, Organisation, Role, User
+from marketplace.accounts.models import Membership, Role, User
+from marketplace.core.dates import uk_datetime
 from marketplace.core.errors import PermissionDenied, ValidationFailed
 
 from ..models import Challenge
-
-LONDON_FORMAT = "%-d %B %Y at %-I:%M%p"
+from ..selectors.access import is_challenge_buyer
 
 
 def london(value) -> str:
-    """A datetime as people in the UK read it: '1 March 2027 at 12:00pm' (Europe/London)."""
-    local = timezone.localtime(value)
-    return local.strftime(LONDON_FORMAT).replace("AM", "am").replace("PM", "pm")
+    """A datetime as people in the UK read it: '1 March 2027 at 12pm' (Europe/London)."""
+    return uk_datetime(value)
 
 
 def lock(challenge: Challenge) -> Challenge:
@@ -29,35 +27,6 @@ def save(obj, **kwargs) -> None:
     """Validate and save."""
     obj.full_clean()
     obj.save(**kwargs)
-
-
-def buyer_org_ids(user: User) -> set[int]:
-    """Organisations where ``user`` is a buyer."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(
-        Membership.objects.filter(user=user, role=Role.BUYER).values_list(
-            "organisation_id", flat=True
-        )
-    )
-
-
-def challenge_org_ids(challenge: Challenge) -> set[int]:
-    """The lead buyer and every co-funding buyer organisation."""
-    return {challenge.buyer_id, *challenge.co_funders.values_list("pk", flat=True)}
-
-
-def is_challenge_buyer(user: User, challenge: Challenge) -> bool:
-    """A buyer of the lead or a co-funding organisation."""
-    return bool(buyer_org_ids(user) & challenge_org_ids(challenge))
-
-
-def is_programme_member(user: User) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(
-        user=user, organisation__kind=Organisation.Kind.PROGRAMME
-    ).exists()
 
 
 def ensure_challenge_buyer(user: User, challenge: Challenge) -> None:

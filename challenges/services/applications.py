@@ -16,11 +16,13 @@ from django.utils import timezone
 from marketplace.accounts.models import User
 from marketplace.accounts.permissions import has_role
 from marketplace.core.audit import audit
+from marketplace.core.dates import uk_deadline
 from marketplace.core.errors import PermissionDenied, ValidationFailed
 from marketplace.core.uploads import clean_document_upload
 from marketplace.core.validators import has_invisible_characters
 from suppliers.models import Certification, SupplierProfile
 
+from ..limits import ATTACHMENT_KINDS, MAX_ANSWER_CHARACTERS, MAX_ATTACHMENT_BYTES
 from ..models import (
     Answer,
     Application,
@@ -40,11 +42,8 @@ from ..selectors.applications import (
 TRANSITIONS = Application.TRANSITIONS
 Status = Application.Status
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_KINDS = ("pdf", "docx", "odt")
 MAX_ATTACHMENTS = 10
 MAX_PARTNERS = 10
-MAX_ANSWER_CHARACTERS = 60_000  # a 5,000-word limit with long words; stops abuse, not people
 DEFAULT_PERIOD_DAYS = 30
 
 # Profile fields a question may be prefilled from ("tell us once"). Text only, never secrets.
@@ -67,12 +66,8 @@ PREFILL_FIELDS = {
 
 
 def format_deadline(when: datetime.datetime) -> str:
-    """``2026-03-06 12:00 UTC`` -> ``12pm on Friday 6 March 2026`` (Europe/London, GOV.UK style)."""
-    local = timezone.localtime(when)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    clock = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-    return f"{clock} on {local.strftime('%A')} {local.day} {local.strftime('%B %Y')}"
+    """``12pm on Friday 6 March 2026`` (Europe/London, GOV.UK style)."""
+    return uk_deadline(when)
 
 
 def deadline_passed(phase: Phase, *, now: datetime.datetime | None = None) -> bool:

@@ -17,6 +17,7 @@ from marketplace.accounts.models import Membership, Role, User
 from marketplace.core.audit import audit
 from marketplace.core.errors import PermissionDenied, ValidationFailed
 
+from ..limits import MAX_COMMENT
 from ..models import (
     Application,
     AssessorAssignment,
@@ -25,7 +26,7 @@ from ..models import (
     Criterion,
     Score,
 )
-from ._common import challenge_org_ids, is_challenge_buyer
+from ..selectors.access import challenge_org_ids, is_challenge_buyer
 
 A_TRANSITIONS = AssessorAssignment.TRANSITIONS
 AStatus = AssessorAssignment.Status
@@ -34,7 +35,6 @@ ASSESSABLE = (Application.Status.SUBMITTED, Application.Status.SHORTLISTED)
 # Scoring and assigning happen from submission (open calls stay open) until decisions.
 ASSESSING_CHALLENGE = (Challenge.Status.OPEN, Challenge.Status.CLOSED, Challenge.Status.ASSESSING)
 MODERATION_REASON_GAP = 2
-MAX_COMMENT = 5000
 
 
 def ensure_buyer(user: User, challenge: Challenge) -> None:

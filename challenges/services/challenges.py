@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -24,11 +23,10 @@ from marketplace.core.money import format_gbp
 from marketplace.core.uploads import clean_document_upload
 from suppliers.models import Capability, Region
 
+from ..limits import DOCUMENT_MAX_BYTES, MAX_RADIUS_MILES, PhaseDetails
 from ..models import Challenge, ChallengeDocument, Criterion, Phase, Question
-from ._common import buyer_org_ids, ensure_challenge_buyer, ensure_draft, lock, save
-
-DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
-MAX_RADIUS_MILES = 500
+from ..selectors.access import buyer_org_ids
+from ._common import ensure_challenge_buyer, ensure_draft, lock, save
 
 # What a buyer types on the "details" part. Capabilities and co-funders are passed separately.
 DETAIL_FIELDS = (
@@ -251,19 +249,6 @@ def challenge_set_place(
 
 
 # --- Phases ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PhaseDetails:
-    name: str
-    budget_per_contract_pence: int
-    max_contracts: int
-    duration_weeks: int
-    opens_at: object = None
-    closes_at: object = None
-    description: str = ""
-    min_assessors: int = 2
-    blind_assessment: bool = False
 
 
 def _apply_phase(challenge: Challenge, phase: Phase, details: PhaseDetails) -> None:

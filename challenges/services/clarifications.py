@@ -81,7 +81,8 @@ def clarification_ask(*, challenge: Challenge, by: User, question: str) -> Clari
     )
     save(clarification)
     audit(by, "clarification.asked", clarification, challenge=challenge.pk)
-    from ._common import buyer_emails, challenge_org_ids
+    from ..selectors.access import challenge_org_ids
+    from ._common import buyer_emails
 
     queue_email(
         "challenge_question_asked",

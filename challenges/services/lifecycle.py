@@ -19,17 +19,8 @@ from marketplace.core.audit import audit
 from marketplace.core.errors import PermissionDenied, ValidationFailed
 
 from ..models import AssessmentPeriod, Challenge, Phase
-from ._common import (
-    buyer_emails,
-    challenge_link,
-    challenge_org_ids,
-    ensure_challenge_buyer,
-    is_challenge_buyer,
-    is_programme_member,
-    lock,
-    queue_email,
-    save,
-)
+from ..selectors.access import challenge_org_ids, is_challenge_buyer, is_programme_member
+from ._common import buyer_emails, challenge_link, ensure_challenge_buyer, lock, queue_email, save
 from .challenges import readiness_problems
 
 Status = Challenge.Status

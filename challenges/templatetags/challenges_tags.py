@@ -1,8 +1,8 @@
 """Template filters for challenge pages: money in pounds and times in UK time."""
 
 from django import template
-from django.utils import timezone
 
+from marketplace.core.dates import uk_datetime
 from marketplace.core.money import format_gbp
 
 register = template.Library()
@@ -16,14 +16,8 @@ def gbp(pence) -> str:
 
 @register.filter
 def uk_time(value) -> str:
-    """A stored (UTC) time as people in the UK read it: "1 March 2027 at 12:00pm"."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    hour = local.strftime("%I").lstrip("0") or "12"
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace(
-        "PM", "pm"
-    )
+    """A stored (UTC) time as people in the UK read it: "1 March 2027 at 12pm"."""
+    return uk_datetime(value)
 
 
 @register.simple_tag

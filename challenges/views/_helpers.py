@@ -5,8 +5,8 @@ from django.http import Http404
 from marketplace.core.errors import DomainError
 
 from ..models import Challenge
+from ..selectors.access import is_challenge_buyer
 from ..selectors.challenges import challenge_get_for_buyer
-from ..services._common import is_challenge_buyer
 
 
 def show_error(form, error: DomainError, *, fields: dict | None = None) -> None:

@@ -14,8 +14,8 @@ from ..forms.challenges import AlertPreferenceForm, AskQuestionForm
 from ..forms.filters import ChallengeFilterSet
 from ..models import Challenge
 from ..selectors import challenges as selectors
+from ..selectors.access import is_challenge_buyer
 from ..services import alerts, clarifications
-from ..services._common import is_challenge_buyer
 from ._helpers import show_error
 
 PAGE_SIZE = 20

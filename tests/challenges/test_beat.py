@@ -119,5 +119,5 @@ def test_opening_time_is_shown_in_uk_time():
     from challenges.templatetags.challenges_tags import uk_time
 
     summer = datetime.datetime(2027, 7, 1, 11, 0, tzinfo=datetime.UTC)  # 12:00 BST
-    assert uk_time(summer) == "1 July 2027 at 12:00pm"
+    assert uk_time(summer) == "1 July 2027 at 12pm"
     assert timezone.get_current_timezone_name() == "Europe/London"

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeDocument, Criterion, Phase
 from challenges.services import challenges as drafting
-from challenges.services.challenges import PhaseDetails
+from challenges.limits import PhaseDetails
 from marketplace.accounts.models import Organisation
 from marketplace.core.errors import PermissionDenied, ValidationFailed
 from suppliers.models import Capability

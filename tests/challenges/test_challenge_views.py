@@ -162,7 +162,7 @@ def test_detail_shows_phases_budget_in_pounds_and_uk_times(client):
     page = client.get(reverse("challenges:detail", args=[challenge.slug])).content.decode()
     assert "£550,000" in page
     assert "Phase 1: Feasibility" in page
-    assert "1 July 2027 at 12:00pm" in page  # BST
+    assert "1 July 2027 at 12pm" in page  # BST
     assert "£200,000 in total" in page
 
 

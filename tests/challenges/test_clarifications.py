@@ -59,7 +59,7 @@ def test_asking_at_or_after_the_deadline_is_refused_with_the_deadline(challenge,
         pytest.raises(ValidationFailed) as caught,
     ):
         clarifications.clarification_ask(challenge=challenge, by=user, question="Too late?")
-    assert "1 March 2027 at 12:00pm" in caught.value.message
+    assert "1 March 2027 at 12pm" in caught.value.message
     assert ClarificationQuestion.objects.count() == 1
 
 

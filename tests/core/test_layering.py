@@ -128,3 +128,16 @@ def test_the_scan_catches_what_it_looks_for(tmp_path):
 def test_supplier_forms_and_selectors_do_not_import_services(path):
     services = sorted(m for m in imported_modules(path) if m.startswith("suppliers.services"))
     assert services == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *sorted((ROOT / "challenges" / "selectors").glob("*.py")),
+        *sorted((ROOT / "challenges" / "forms").glob("*.py")),
+    ],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_challenge_forms_and_selectors_do_not_import_services(path):
+    services = sorted(m for m in imported_modules(path) if m.startswith("challenges.services"))
+    assert services == []
