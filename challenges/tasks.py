@@ -8,17 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketplace.core.errors import DomainError
+from marketplace.notifications.tasks import RETRY_POLICY
 
 logger = logging.getLogger(__name__)
 
-_RETRY = {
-    "acks_late": True,
-    "autoretry_for": (OSError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 
 # ===== challenge side ==========================================================================
 
@@ -53,7 +46,7 @@ def open_and_close_challenges() -> dict:
     return counts
 
 
-@shared_task(**_RETRY)
+@shared_task(**RETRY_POLICY)
 def send_opportunity_alerts(challenge_id: int) -> int:
     """Tell matching approved suppliers about a challenge that has opened. Each supplier is
     told once, however often this runs (``OpportunityAlert`` rows)."""
@@ -66,7 +59,7 @@ def send_opportunity_alerts(challenge_id: int) -> int:
     return opportunity_alerts_send(challenge=challenge)
 
 
-@shared_task(**_RETRY)
+@shared_task(**RETRY_POLICY)
 def send_clarification_published(clarification_id: int) -> int:
     """Tell applicants and watchers that a new answer has been published (batched)."""
     from .services.clarifications import clarification_notify_published
@@ -78,7 +71,7 @@ def send_clarification_published(clarification_id: int) -> int:
 # ===== application side ========================================================================
 
 
-@shared_task(**_RETRY)
+@shared_task(**RETRY_POLICY)
 def application_receipt_task(application_id: int) -> int:
     """Make the receipt PDF (once) and email it. Re-running after a failure is safe."""
     from .services.receipts import application_receipt_email, application_receipt_generate
@@ -96,11 +89,3 @@ def deadline_reminders_task() -> int:
     from .services.reminders import deadline_reminders_send
 
     return deadline_reminders_send()
-
-
-@shared_task(**_RETRY)
-def send_challenge_email_task(template: str, to: list[str], context: dict) -> int:
-    """Send one of the application side's emails (``challenges/applications/emails/``)."""
-    from .services.reminders import challenge_email_send
-
-    return challenge_email_send(template=template, to=list(to), context=context)

@@ -112,18 +112,20 @@ def assignment_create(*, application: Application, assessor: User, by: User) -> 
         application=application, assessor=assessor, assigned_by=by
     )
     audit(by, "assignment.created", assignment, assessor=assessor.pk)
-    from .reminders import absolute
+    from marketplace.notifications.services import absolute_url
+
+    from .reminders import EMAILS
 
     context = {
         "challenge": challenge.title,
         "phase": str(application.phase),
         "assigned_by": str(by),
-        "link": absolute("/assessments/"),
+        "link": absolute_url("/assessments/"),
     }
-    from ..tasks import send_challenge_email_task
+    from marketplace.notifications.tasks import send_email_task
 
     to = [assessor.email]
-    transaction.on_commit(lambda: send_challenge_email_task.delay("assessor_assigned", to, context))
+    transaction.on_commit(lambda: send_email_task.delay(EMAILS + "assessor_assigned", to, context))
     return assignment
 
 

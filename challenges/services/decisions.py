@@ -205,8 +205,10 @@ def feedback_release(*, phase: Phase, by: User) -> Phase:
     phase.feedback_released_at = timezone.now()
     phase.save(update_fields=["feedback_released_at", "updated_at"])
     audit(by, "phase.feedback_released", phase, challenge=phase.challenge_id)
-    from ..tasks import send_challenge_email_task
-    from .reminders import absolute, supplier_emails
+    from marketplace.notifications.services import absolute_url
+    from marketplace.notifications.tasks import send_email_task
+
+    from .reminders import EMAILS, supplier_emails
 
     decided = Application.objects.filter(
         phase=phase,
@@ -220,11 +222,11 @@ def feedback_release(*, phase: Phase, by: User) -> Phase:
             "challenge": phase.challenge.title,
             "phase": str(phase),
             "decision": application.get_status_display(),
-            "link": absolute(reverse("challenges:application_feedback", args=[application.pk])),
+            "link": absolute_url(reverse("challenges:application_feedback", args=[application.pk])),
         }
         transaction.on_commit(
-            lambda to=to, context=context: send_challenge_email_task.delay(
-                "feedback_released", to, context
+            lambda to=to, context=context: send_email_task.delay(
+                EMAILS + "feedback_released", to, context
             )
         )
     return phase

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from marketplace.core.audit import audit
 from marketplace.core.pdf import render_pdf
+from marketplace.notifications.services import absolute_url, email_send
 
 from ..models import Application
 from ..selectors.applications import question_rows
@@ -59,27 +58,18 @@ def application_receipt_email(*, application: Application) -> int:
     user = application.submitted_by
     if user is None or not application.receipt_pdf:
         return 0
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "challenges:application_tasks", args=[application.pk]
-    )
     context = {
-        "service_name": settings.WAGTAIL_SITE_NAME,
         "application": application,
         "challenge": application.phase.challenge,
         "phase": application.phase,
         "submitted_at": format_deadline(application.submitted_at),
-        "link": link,
+        "link": absolute_url(reverse("challenges:application_tasks", args=[application.pk])),
     }
-    subject = render_to_string("challenges/applications/emails/receipt_subject.txt", context)
-    body = render_to_string("challenges/applications/emails/receipt_body.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-    )
     with application.receipt_pdf.open("rb") as stored:
-        message.attach(
-            f"application-receipt-{application.pk}.pdf", stored.read(), "application/pdf"
-        )
-    return message.send()
+        pdf = stored.read()
+    return email_send(
+        template="challenges/applications/emails/receipt",
+        to=[user.email],
+        context=context,
+        attachments=[(f"application-receipt-{application.pk}.pdf", pdf, "application/pdf")],
+    )

@@ -9,39 +9,20 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.accounts.models import Membership
+from marketplace.notifications.services import absolute_url
 
 from ..models import Application, Challenge, DeadlineReminder
 from ..selectors.applications import SUPPLIER_ROLES
 from .applications import format_deadline
 
 REMINDER_DAYS = (7, 1)
-
-
-def challenge_email_send(*, template: str, to: list[str], context: dict) -> int:
-    """Render ``challenges/applications/emails/<template>_{subject,body}.txt`` and send it."""
-    context = {"service_name": settings.WAGTAIL_SITE_NAME, **context}
-    base = f"challenges/applications/emails/{template}"
-    subject = render_to_string(f"{base}_subject.txt", context)
-    body = render_to_string(f"{base}_body.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-    )
-    return message.send()
-
-
-def absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+# Where the application side keeps its email wording (sent through notifications).
+EMAILS = "challenges/applications/emails/"
 
 
 def supplier_emails(supplier_id: int) -> list[str]:
@@ -100,11 +81,11 @@ def _reminder_record(application: Application, days: int) -> bool:
         "phase": str(application.phase),
         "deadline": format_deadline(application.phase.closes_at),
         "days": days,
-        "link": absolute(reverse("challenges:application_tasks", args=[application.pk])),
+        "link": absolute_url(reverse("challenges:application_tasks", args=[application.pk])),
     }
-    from ..tasks import send_challenge_email_task
+    from marketplace.notifications.tasks import send_email_task
 
     transaction.on_commit(
-        lambda: send_challenge_email_task.delay("deadline_reminder", recipients, context)
+        lambda: send_email_task.delay(EMAILS + "deadline_reminder", recipients, context)
     )
     return True

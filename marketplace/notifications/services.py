@@ -23,10 +23,17 @@ def _template_prefix(template: str) -> str:
     return template if "/" in template else f"notifications/email/{template}"
 
 
-def email_send(*, template: str, to: list[str], context: dict) -> int:
+def email_send(
+    *,
+    template: str,
+    to: list[str],
+    context: dict,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> int:
     """Render ``template`` with ``context`` and send it to ``to``. Returns messages sent.
 
     ``template`` names a pair of files, ``<template>_subject.txt`` and ``<template>_body.txt``.
+    ``attachments`` are ``(filename, content, mimetype)``, for example a PDF receipt.
     """
     context = {"service_name": settings.WAGTAIL_SITE_NAME, **context}
     prefix = _template_prefix(template)
@@ -38,4 +45,6 @@ def email_send(*, template: str, to: list[str], context: dict) -> int:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
     )
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
     return message.send()
