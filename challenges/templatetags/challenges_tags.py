@@ -18,12 +18,3 @@ def gbp(pence) -> str:
 def uk_time(value) -> str:
     """A stored (UTC) time as people in the UK read it: "1 March 2027 at 12pm"."""
     return uk_datetime(value)
-
-
-@register.simple_tag
-def can_invite_suppliers(user) -> bool:
-    """Whether ``user`` is a buyer who could invite a supplier to a challenge (guards the
-    "Invite to a challenge" button on supplier profiles)."""
-    from ..selectors.challenges import buyer_organisations
-
-    return bool(getattr(user, "is_authenticated", False)) and buyer_organisations(user).exists()

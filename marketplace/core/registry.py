@@ -9,6 +9,7 @@ context processors, the API, ``seed_demo``) reads what was contributed:
 - ``StaffQueue``: a "waiting for review" count for staff (dashboard and CMS home).
 - ``DemoSeeder``: a step of ``manage.py seed_demo``.
 - ``ApiRouter``: a django-ninja router mounted under ``/api/v1/``.
+- ``PageAction``: a link or button on a page another app owns.
 
 Registration is keyed, so calling ``ready()`` twice (tests, autoreload) does not add twice, and
 ordered by ``order`` then key, so the result never depends on ``INSTALLED_APPS`` order.
@@ -79,6 +80,21 @@ class DemoSeeder:
 
 
 @dataclass(frozen=True)
+class PageAction:
+    """A link or button an app adds to a page another app owns ("Invite to a challenge" on a
+    supplier's profile). ``page`` names the slot the owning template offers with
+    ``{% page_actions "<page>" obj %}``; the owner does not know who fills it."""
+
+    key: str
+    page: str
+    template: str
+    # Returns the template context for this request and object, or None to leave it out.
+    # Called once per object shown, so it must not query per call (memoise on the request).
+    context: Callable[[Any, Any], dict | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class ApiRouter:
     key: str
     prefix: str
@@ -102,7 +118,15 @@ class _Slot:
 
 _slots: dict[type, _Slot] = {
     kind: _Slot()
-    for kind in (NavItem, DashboardPanel, HomeSection, StaffQueue, DemoSeeder, ApiRouter)
+    for kind in (
+        NavItem,
+        DashboardPanel,
+        HomeSection,
+        StaffQueue,
+        DemoSeeder,
+        ApiRouter,
+        PageAction,
+    )
 }
 
 

@@ -424,3 +424,29 @@ def test_home_section_follows_the_home_page_heading_and_count(rf):
     assert "Open right now" not in render_to_string(
         section.item.template, {**section.context, "page": hidden}
     )
+
+
+def test_buyers_can_invite_from_the_directory_with_one_check_per_page(
+    client, buyer, supplier_user, mfa_login
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = approved_supplier()[0]
+    directory = reverse("suppliers:directory")
+    invite_link = reverse("challenges:invite_supplier", args=[first.slug])
+
+    assert invite_link not in client.get(directory).content.decode()
+    client.force_login(supplier_user)
+    assert invite_link not in client.get(directory).content.decode()
+
+    mfa_login(client, buyer)
+    assert invite_link in client.get(directory).content.decode()
+    with CaptureQueriesContext(connection) as few:
+        before = client.get(directory).content.decode().count("Invite to a challenge<span")
+    approved_supplier()
+    approved_supplier()
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(directory).content.decode()
+    assert page.count("Invite to a challenge<span") == before + 2
+    assert len(more) == len(few)

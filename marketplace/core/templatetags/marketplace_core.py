@@ -11,7 +11,9 @@ contributions (dashboard panels, home sections) from the registry.
 from django import template
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from marketplace.core.registry import PageAction, contributions
 from marketplace.core.transitions import StatusStyle
 
 register = template.Library()
@@ -56,3 +58,17 @@ def render_contribution(context, shown) -> str:
         {**context.flatten(), **shown.context},
         request=context.get("request"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_actions(context, page: str, obj) -> str:
+    """``{% page_actions "supplier_profile" profile %}``: what other apps add to this page."""
+    request = context.get("request")
+    parts = []
+    for action in contributions(PageAction):
+        if action.page != page:
+            continue
+        extra = action.context(request, obj)
+        if extra is not None:
+            parts.append(render_to_string(action.template, {"object": obj, **extra}, request))
+    return mark_safe("".join(parts))  # noqa: S308 - each part is a rendered, escaped template
