@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from challenges.limits import PhaseDetails
 from challenges.models import Challenge, ChallengeDocument, Criterion, Phase
 from challenges.services import challenges as drafting
-from challenges.limits import PhaseDetails
 from marketplace.accounts.models import Organisation
 from marketplace.core.errors import PermissionDenied, ValidationFailed
 from suppliers.models import Capability
