@@ -239,3 +239,28 @@ def test_with_no_seeders_registered_it_runs_and_prints_no_table(seeders):
 def test_registers_a_seeder_for_accounts_content_and_suppliers():
     assert [s.key for s in registry.contributions(DemoSeeder)][:2] == ["accounts", "home"]
     assert "suppliers" in [s.key for s in registry.contributions(DemoSeeder)]
+
+
+def _seeder_that_emails(seeders):
+    from django.core.mail import send_mail
+
+    seeders(
+        DemoSeeder(
+            key="mailer",
+            run=lambda out: send_mail("Demo", "Body", None, ["someone@example.com"]),
+        )
+    )
+
+
+def test_emails_the_demo_story_sends_are_dropped_by_default(seeders, settings, capsys):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    _seeder_that_emails(seeders)
+    seed()
+    assert "Subject: Demo" not in capsys.readouterr().out
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_print_emails_sends_them_to_the_configured_backend(seeders, settings, mailoutbox):
+    _seeder_that_emails(seeders)
+    seed("--print-emails")
+    assert [m.subject for m in mailoutbox] == ["Demo"]

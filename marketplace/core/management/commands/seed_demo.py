@@ -5,8 +5,12 @@ organisations and one account per role; home: guidance and site settings; suppli
 suppliers), and this command runs them in order, then prints the accounts they declare.
 """
 
+import logging
+from contextlib import ExitStack
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from marketplace.core.registry import DemoSeeder, contributions
 
@@ -23,8 +27,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even with DEBUG off. The demo passwords are public: never on a live site.",
         )
+        parser.add_argument(
+            "--print-emails",
+            action="store_true",
+            help="Send the emails the demo story triggers to the configured backend. By "
+            "default they are dropped, so the accounts table is not buried under them.",
+        )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, print_emails: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off, so this may be a live site. seed_demo creates accounts with "
@@ -32,8 +42,18 @@ class Command(BaseCommand):
                 "again with --force."
             )
         seeders = contributions(DemoSeeder)
-        for seeder in seeders:
-            seeder.run(self.stdout)
+        with ExitStack() as quiet:
+            if not print_emails:
+                # Building the story sends dozens of emails (alerts, receipts, decisions) and
+                # inline Celery logs a line per task: neither helps someone starting the site.
+                quiet.enter_context(
+                    override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+                )
+                trace = logging.getLogger("celery.app.trace")
+                quiet.callback(trace.setLevel, trace.level)
+                trace.setLevel(logging.WARNING)
+            for seeder in seeders:
+                seeder.run(self.stdout)
         self._print_accounts(seeders)
 
     def _print_accounts(self, seeders: list[DemoSeeder]) -> None:
