@@ -88,7 +88,7 @@ class ModerationForm(GovUKForm):
             criterion = spread.criterion
             current = existing.get(criterion.pk)
             self.fields[f"score_{criterion.pk}"] = forms.CharField(
-                label=f"Consensus score for {criterion.title} ({criterion.weight}%)",
+                label="Consensus score, from 0 to 10",
                 help_text=(
                     f"Assessors scored from {spread.minimum} to {spread.maximum}, "
                     f"average {spread.mean}."
@@ -103,19 +103,31 @@ class ModerationForm(GovUKForm):
                 ),
             )
             self.fields[f"feedback_{criterion.pk}"] = forms.CharField(
-                label=f"Feedback to the applicant on {criterion.title}",
+                label="Feedback to the applicant",
                 max_length=MAX_COMMENT,
                 required=False,
                 initial=current.feedback if current else "",
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
             self.fields[f"reason_{criterion.pk}"] = forms.CharField(
-                label="Reason for the consensus score (if it differs from the average by more than 2)",
+                label="Reason for this score, if it differs from the average by more than 2",
                 max_length=MAX_COMMENT,
                 required=False,
                 initial=current.moderation_reason if current else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+    def groups(self) -> list[dict]:
+        """One group a criterion, for a fieldset whose legend names it."""
+        return [
+            {
+                "criterion": s.criterion,
+                "fields": [
+                    self[f"{part}_{s.criterion.pk}"] for part in ("score", "feedback", "reason")
+                ],
+            }
+            for s in self.spreads
+        ]
 
     def scores(self) -> dict:
         d = self.cleaned_data
