@@ -243,3 +243,26 @@ def test_cms_home_shows_what_is_waiting_for_review(staff_client, submitted):
     row = panel[panel.index("Supplier profiles") :]
     assert "<td>1</td>" in row and "3 days" in row
     assert f'href="{reverse(INDEX)}?status=submitted"' in panel
+
+
+def test_review_page_links_company_number_and_website_and_shows_the_logo(staff_client, submitted):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), "red").save(buffer, "PNG")
+    submitted.logo.save("logo.png", ContentFile(buffer.getvalue()), save=False)
+    submitted.website = "https://widgets.example.org"
+    submitted.save()
+
+    body = staff_client.get(review_url(submitted)).content.decode()
+    companies_house = (
+        "https://find-and-update.company-information.service.gov.uk/company/"
+        f"{submitted.company_number}"
+    )
+    assert f'href="{companies_house}"' in body
+    assert 'href="https://widgets.example.org"' in body
+    assert f'src="{submitted.logo.url}"' in body
+    assert f'alt="{submitted.display_name} logo"' in body
