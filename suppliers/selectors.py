@@ -106,6 +106,37 @@ def supplier_get_by_slug(*, slug: str) -> SupplierProfile:
     return _with_profile_relations(SupplierProfile.objects.all()).get(slug=slug)
 
 
+def supplier_for_access_check(*, slug: str) -> SupplierProfile | None:
+    """A profile in any status with what its private pages show, or None; callers check access."""
+    return (
+        SupplierProfile.objects.select_related("organisation", "region").filter(slug=slug).first()
+    )
+
+
+def has_pending_identity(*, profile: SupplierProfile) -> bool:
+    """Whether a name or company change waits for staff (read afresh, not from the instance)."""
+    return SupplierProfile.objects.filter(pk=profile.pk).exclude(pending_identity={}).exists()
+
+
+def profiles_for_member(*, user) -> list[SupplierProfile]:
+    """The supplier profiles of organisations ``user`` belongs to as a supplier admin or member."""
+    from marketplace.accounts.models import Role
+
+    return list(
+        SupplierProfile.objects.filter(
+            organisation__memberships__user=user,
+            organisation__memberships__role__in=[Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER],
+        )
+        .select_related("organisation")
+        .distinct()
+    )
+
+
+def approved_by_slugs(*, slugs: list[str]) -> QuerySet[SupplierProfile]:
+    """Approved suppliers among ``slugs`` (ticked on a page)."""
+    return _public_base().filter(slug__in=slugs)
+
+
 def supplier_get_for_api(*, pk: int) -> SupplierProfile:
     """An approved supplier for the API. Raises ``SupplierProfile.DoesNotExist`` otherwise."""
     return _with_list_relations(_public_base()).get(pk=pk)

@@ -182,7 +182,7 @@ class SupplierProfileFilterSet(WagtailFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        waiting = SupplierProfile.objects.exclude(pending_identity={}).count()
+        waiting, _oldest = selectors.identity_changes_queue_summary()
         label = f"Name or company changes waiting for review ({waiting})"
         self.filters["identity_pending"].label = label
 

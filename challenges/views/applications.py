@@ -32,6 +32,7 @@ from ..forms.applications import (
 from ..models import Application, Challenge
 from ..selectors import applications as selectors
 from ..selectors.assessment import feedback_for_applicant
+from ..selectors.challenges import challenge_get_public
 from ..services import applications as services
 from ._helpers import show_error
 
@@ -77,10 +78,10 @@ def _download(file_field, filename: str):
 @login_required
 @require_POST
 def start(request, slug: str):
-    challenge = get_object_or_404(
-        Challenge.objects.exclude(status__in=(Challenge.Status.DRAFT, Challenge.Status.IN_REVIEW)),
-        slug=slug,
-    )
+    try:
+        challenge = challenge_get_public(slug=slug)
+    except Challenge.DoesNotExist:
+        raise Http404("No such challenge") from None
     supplier = selectors.supplier_for_user(request.user)
     phase = selectors.current_phase(challenge)
     if supplier is None or phase is None:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from marketplace.core.errors import DomainError
-from suppliers.models import SupplierProfile
+from suppliers.selectors import approved_by_slugs
 
 from ..forms.challenges import (
     ChallengeDetailsForm,
@@ -396,9 +396,7 @@ def invite(request, slug):
         form.add_error(None, "Choose at least one supplier to invite")
     if request.method == "POST" and form.is_valid():
         phase = next(p for p in phases if p.pk == form.cleaned_data["phase"])
-        suppliers = SupplierProfile.objects.filter(
-            slug__in=slugs, status=SupplierProfile.Status.APPROVED
-        )
+        suppliers = approved_by_slugs(slugs=slugs)
         for supplier in suppliers:
             try:
                 invitations.invitation_create(
@@ -427,9 +425,9 @@ def invite(request, slug):
 @login_required
 def invite_supplier(request, supplier_slug):
     """From a supplier's profile: choose which of my challenges to invite them to."""
-    supplier = get_object_or_404(
-        SupplierProfile, slug=supplier_slug, status=SupplierProfile.Status.APPROVED
-    )
+    supplier = approved_by_slugs(slugs=[supplier_slug]).first()
+    if supplier is None:
+        raise Http404("No such supplier")
     if not selectors.buyer_organisations(request.user).exists():
         raise Http404("Only buyers invite suppliers")
     challenges = (

@@ -22,6 +22,13 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
     return organisation.memberships.select_related("user").order_by("user__email", "role")
 
 
+def membership_in(*, organisation: Organisation, pk: int) -> Membership | None:
+    """One membership of ``organisation``, with its user, or None."""
+    return (
+        Membership.objects.select_related("user").filter(pk=pk, organisation=organisation).first()
+    )
+
+
 def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
     return organisation.invitations.filter(status=Invitation.Status.PENDING).select_related(
         "invited_by"

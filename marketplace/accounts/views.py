@@ -6,6 +6,7 @@ Domain errors become form errors or messages.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,12 +17,13 @@ from marketplace.core.registry import DashboardPanel, shown
 
 from . import services
 from .forms import InvitationForm
-from .models import Invitation, Membership, Organisation
+from .models import Invitation, Organisation
 from .permissions import require
 from .selectors import (
     dashboard_organisations,
     invitation_by_token,
     invitations_waiting_for,
+    membership_in,
     team_for,
 )
 
@@ -107,9 +109,9 @@ def invitation_revoke(request, slug, pk):
 def membership_remove(request, slug, pk):
     """GET asks "Are you sure?"; POST removes the role."""
     organisation = _organisation_for_admin(request, slug)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, organisation=organisation
-    )
+    membership = membership_in(organisation=organisation, pk=pk)
+    if membership is None:
+        raise Http404("No such member")
     if request.method == "GET":
         return render(
             request,

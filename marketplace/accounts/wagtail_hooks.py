@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -14,8 +13,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from marketplace.core.admin_audit import AuditedModelViewSet
+from marketplace.core.audit import audit_history
 from marketplace.core.errors import DomainError
-from marketplace.core.models import AuditEvent
 
 from . import services_buyers
 from .forms import BuyerOrganisationDecisionForm
@@ -113,10 +112,7 @@ class BuyerRegistrationReviewView(WagtailAdminTemplateMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(
             organisation=self.organisation,
-            history=AuditEvent.objects.filter(
-                content_type=ContentType.objects.get_for_model(Organisation),
-                object_id=str(self.organisation.pk),
-            ).select_related("actor")[:30],
+            history=audit_history(self.organisation),
         )
         return context
 

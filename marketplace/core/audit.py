@@ -23,3 +23,10 @@ def audit(actor, verb: str, obj: models.Model | None = None, **payload) -> Audit
         event.object_repr = str(obj)[:255]
     event.save()
     return event
+
+
+def audit_history(obj: models.Model, *, limit: int = 30):
+    """The newest ``limit`` events about ``obj``, with who did them."""
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+    ).select_related("actor")[:limit]

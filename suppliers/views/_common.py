@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 
-from .. import services
+from .. import selectors, services
 from ..models import SupplierProfile
 
 
@@ -21,8 +21,7 @@ def profile_for(request, slug: str, perm: str) -> SupplierProfile:
     exist, so these private URLs do not reveal which (unapproved) suppliers exist. A member
     or platform admin who may see it but not do this gets a 403: their role is the problem.
     """
-    profile = SupplierProfile.objects.select_related("organisation", "region").filter(slug=slug)
-    profile = profile.first()
+    profile = selectors.supplier_for_access_check(slug=slug)
     if profile is not None and allowed(request.user, perm, profile):
         return profile
     if profile is not None and allowed(request.user, "suppliers.view_profile", profile):

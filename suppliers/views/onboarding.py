@@ -18,13 +18,12 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
-from marketplace.accounts.models import Role
 from marketplace.core import idempotency
 from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.core.money import format_gbp
 
 from .. import forms as f
-from .. import services
+from .. import selectors, services
 from ..completeness import CHECKS_BY_KEY, completeness
 from ..models import SupplierProfile
 from ._common import allowed, editable_or_redirect, profile_for
@@ -71,20 +70,13 @@ IDENTITY_HELD_MESSAGE = (
 
 
 def _identity_held(profile: SupplierProfile) -> bool:
-    return SupplierProfile.objects.filter(pk=profile.pk).exclude(pending_identity={}).exists()
+    return selectors.has_pending_identity(profile=profile)
 
 
 def start(request):
     profiles = []
     if request.user.is_authenticated:
-        profiles = list(
-            SupplierProfile.objects.filter(
-                organisation__memberships__user=request.user,
-                organisation__memberships__role__in=[Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER],
-            )
-            .select_related("organisation")
-            .distinct()
-        )
+        profiles = selectors.profiles_for_member(user=request.user)
     return render(request, "suppliers/onboarding/start.html", {"profiles": profiles})
 
 
