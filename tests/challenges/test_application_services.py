@@ -257,14 +257,12 @@ def test_submit_refused_without_required_certification_in_date(supplier, person)
 
 
 def test_submit_stamps_audits_and_queues_the_receipt(
-    phase, supplier, person, django_capture_on_commit_callbacks
+    phase, supplier, person, django_capture_on_commit_callbacks, mailoutbox
 ):
     application = ready(svc.application_start(phase=phase, supplier=supplier, by=person))
 
-    with (
-        mock.patch("challenges.tasks.application_receipt_task.delay") as delay,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    # Tasks run inline in tests: the real receipt task makes the PDF and emails it.
+    with django_capture_on_commit_callbacks(execute=True):
         svc.application_submit(application=application, by=person)
 
     application.refresh_from_db()
@@ -273,7 +271,9 @@ def test_submit_stamps_audits_and_queues_the_receipt(
     assert application.submitted_at is not None
     event = AuditEvent.objects.get(verb="application.submitted")
     assert event.payload == {"previous_status": "draft"}
-    delay.assert_called_once_with(application.pk)
+    assert application.receipt_pdf.name.endswith(".pdf")
+    assert [m.to for m in mailoutbox] == [[person.email]]
+    assert mailoutbox[0].attachments[0][2] == "application/pdf"
 
 
 def test_submit_refused_when_the_supplier_has_been_suspended(phase, supplier, person):
