@@ -331,11 +331,13 @@ def approve(request, slug):
     return redirect("challenges:manage_detail", slug=challenge.slug)
 
 
-def _reason_page(request, challenge, *, service, name, label, required_message, title, button):
+def _reason_page(
+    request, challenge, *, service, reason_arg, name, label, required_message, title, button
+):
     form = ReasonForm(_post(request), label=label, required_message=required_message)
     if request.method == "POST" and form.is_valid():
         try:
-            service(challenge=challenge, by=request.user, text=form.cleaned_data["text"])
+            service(challenge=challenge, by=request.user, **{reason_arg: form.cleaned_data["text"]})
         except DomainError as error:
             show_error(form, error, fields={"comments": "text", "reason": "text"})
         else:
@@ -356,9 +358,8 @@ def return_to_draft(request, slug):
     return _reason_page(
         request,
         challenge,
-        service=lambda *, challenge, by, text: lifecycle.challenge_return_to_draft(
-            challenge=challenge, by=by, comments=text
-        ),
+        service=lifecycle.challenge_return_to_draft,
+        reason_arg="comments",
         name="return_to_draft",
         label="What needs to change",
         required_message="Enter what needs to change",
@@ -373,9 +374,8 @@ def cancel(request, slug):
     return _reason_page(
         request,
         challenge,
-        service=lambda *, challenge, by, text: lifecycle.challenge_cancel(
-            challenge=challenge, by=by, reason=text
-        ),
+        service=lifecycle.challenge_cancel,
+        reason_arg="reason",
         name="cancel",
         label="Why are you cancelling this challenge?",
         required_message="Enter why you are cancelling the challenge",
