@@ -22,6 +22,7 @@ def open_and_close_challenges() -> dict:
     close competitions whose closing time has come, and start the next assessment period of
     open calls whose period has ended. Each challenge is its own transaction."""
     from .models import Challenge
+    from .selectors.challenges import open_call_ids
     from .services import lifecycle
 
     now = timezone.now()
@@ -38,10 +39,7 @@ def open_and_close_challenges() -> dict:
             counts["closed"] += 1
         except DomainError as exc:
             logger.info("Challenge %s not closed: %s", pk, exc)
-    open_calls = Challenge.objects.filter(
-        status=Challenge.Status.OPEN, mode=Challenge.Mode.OPEN_CALL
-    ).values_list("pk", flat=True)
-    for pk in list(open_calls):
+    for pk in open_call_ids():
         counts["periods"] += len(lifecycle.assessment_periods_roll(challenge=Challenge(pk=pk)))
     return counts
 

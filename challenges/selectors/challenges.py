@@ -295,3 +295,12 @@ def watched_challenges(*, user: User) -> QuerySet[Challenge]:
     return _with_list_relations(_public_base().filter(watches__user=user)).order_by(
         F("current_closes_at").asc(nulls_last=True), "pk"
     )
+
+
+def open_call_ids() -> list[int]:
+    """Open calls taking applications now (beat rolls their assessment periods)."""
+    return list(
+        Challenge.objects.filter(
+            status=Challenge.Status.OPEN, mode=Challenge.Mode.OPEN_CALL
+        ).values_list("pk", flat=True)
+    )
