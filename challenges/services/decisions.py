@@ -23,6 +23,7 @@ from marketplace.core.money import format_gbp
 
 from ..models import Application, Challenge, CompetitionInvitation, Phase
 from ..selectors.assessment import application_cost, funded_total
+from ..signals import phase_decided
 from .assessment import ensure_buyer
 
 TRANSITIONS = Application.TRANSITIONS
@@ -190,6 +191,7 @@ def challenge_decide(*, challenge: Challenge, by: User) -> Challenge:
     Phase.objects.filter(pk=phase.pk).update(decided_at=now)
     if challenge.is_open_call:
         phase.periods.filter(ends_at__lte=now, decided_at__isnull=True).update(decided_at=now)
+    transaction.on_commit(lambda: phase_decided.send(sender=Phase, phase=phase, by=by), robust=True)
     return challenge
 
 

@@ -86,6 +86,9 @@ LOCAL_APPS = [
     "marketplace.notifications",
     "suppliers",
     "challenges",
+    "contracts",
+    "feedback",
+    "search",
 ]
 INSTALLED_APPS = LOCAL_APPS + THIRD_PARTY_APPS + DJANGO_APPS
 SITE_ID = 1

@@ -1,0 +1,5 @@
+"""Registry contributions of the contracts app's lifecycle part."""
+
+
+def register() -> None:
+    """Nothing yet."""
