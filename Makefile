@@ -7,13 +7,16 @@ UV := $(shell command -v uv 2>/dev/null || echo .venv-tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup python-deps node-deps run migrate seed test lint check pytest e2e assets bench-geo clean
+.PHONY: help setup python-deps node-deps run migrate seed test lint check pytest e2e assets bench-geo bench-claims bench-search test-es clean
 
 help:
 	@echo "make run    - set up, migrate, load demo data and serve at http://$(HOST):$(PORT)"
 	@echo "make test   - set up, lint, check and run all tests (uses DATABASE_URL if set, else SQLite)"
 	@echo "make assets - rebuild GOV.UK Frontend CSS/JS from the npm package"
 	@echo "make bench-geo - time postcode lookups"
+	@echo "make bench-claims - approve 200 claims from 20 threads on PostgreSQL; check nothing is overpaid"
+	@echo "make bench-search - 100,000 suppliers on PostgreSQL: search latency against two baselines"
+	@echo "make test-es - run the search conformance suite against Elasticsearch (docker compose)"
 
 $(UV):
 	@command -v uv >/dev/null 2>&1 || { python3 -m venv .venv-tools && .venv-tools/bin/pip install -q uv; }
@@ -59,6 +62,18 @@ assets:
 
 bench-geo: python-deps
 	$(PY) bench/geo_bench.py
+
+# Both benchmarks use their own PostgreSQL database (BENCH_DATABASE_URL), created if missing.
+bench-claims: python-deps
+	$(PY) bench/claims_bench.py $(BENCH_ARGS)
+
+bench-search: python-deps
+	$(PY) bench/search_bench.py $(BENCH_ARGS)
+
+# Starts the docker-compose Elasticsearch and runs the search tests against it.
+test-es: setup
+	docker compose up -d --wait elasticsearch
+	ELASTICSEARCH_URL=$${ELASTICSEARCH_URL:-http://127.0.0.1:9200} .venv/bin/pytest tests/search $(PYTEST_ARGS)
 
 clean:
 	rm -rf db.sqlite3* var/ staticfiles/ .pytest_cache

@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("marketplace.accounts.urls")),
     path("", include("suppliers.urls")),
     path("", include("challenges.urls")),
+    path("", include("contracts.urls")),
+    path("", include("feedback.urls")),
 ]
 
 # Uploaded files, served inert (never as HTML; images inline, everything else downloaded) in

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 APPS_DIR = BASE_DIR / "marketplace"
@@ -278,6 +279,16 @@ CELERY_BEAT_SCHEDULE["challenges-open-and-close"] = {
 CELERY_BEAT_SCHEDULE["challenges-deadline-reminders"] = {
     "task": "challenges.tasks.deadline_reminders_task",
     "schedule": 60 * 60,
+}
+# Contracts: flag overdue milestones and refresh red/amber/green once a day (at 06:00 London).
+CELERY_BEAT_SCHEDULE["contracts-overdue-milestones"] = {
+    "task": "contracts.tasks.flag_overdue_milestones",
+    "schedule": crontab(hour=6, minute=0),
+}
+# Payments: retry pending payments that are due and reconcile them with the provider.
+CELERY_BEAT_SCHEDULE["contracts-reconcile-payments"] = {
+    "task": "contracts.payment_tasks.reconcile_payments_task",
+    "schedule": 15 * 60,
 }
 
 # --- Cache --------------------------------------------------------------------------------

@@ -1,0 +1,4 @@
+"""Feedback pages."""
+
+app_name = "feedback"
+urlpatterns: list = []
