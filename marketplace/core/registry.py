@@ -102,6 +102,17 @@ class ApiRouter:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ReadinessCheck:
+    """A dependency ``/readyz`` reports on. ``check()`` returns ``{"ok": bool, ...}``; it may
+    raise, and the failure is reported (never raised). Keys must not clash with core's own
+    ("database", "broker")."""
+
+    key: str
+    check: Callable[[], dict]
+    order: int = 100
+
+
 T = TypeVar("T")
 
 

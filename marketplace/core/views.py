@@ -9,6 +9,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from .registry import ReadinessCheck, contributions
+
 logger = logging.getLogger(__name__)
 
 
@@ -40,27 +42,18 @@ def _check_broker() -> dict:
     return {"ok": True, "mode": "broker", "transport": conn.transport_cls}
 
 
-def _check_search() -> dict:
-    backend = settings.SEARCH_BACKEND
-    if backend != "elasticsearch":
-        # The database backend answers whenever the database does.
-        return {"ok": True, "backend": backend}
-    from elasticsearch import Elasticsearch
-
-    client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=2, max_retries=0)
-    if client.ping():
-        return {"ok": True, "backend": "elasticsearch"}
-    # Queries fall back to the database backend, so the service still answers: ready, but say so.
-    return {"ok": True, "backend": "database", "degraded": "elasticsearch unreachable"}
+CHECKS = {"database": _check_database, "broker": _check_broker}
 
 
-CHECKS = {"database": _check_database, "broker": _check_broker, "search": _check_search}
+def _all_checks() -> dict:
+    """Core's checks, then each app's (``ReadinessCheck``), such as the search backend's."""
+    return {**CHECKS, **{c.key: c.check for c in contributions(ReadinessCheck)}}
 
 
 @never_cache
 def readyz(request):
     results = {}
-    for name, check in CHECKS.items():
+    for name, check in _all_checks().items():
         try:
             results[name] = check()
         except Exception as exc:  # a failed dependency is reported, never raised

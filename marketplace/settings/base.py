@@ -311,6 +311,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Domain services ----------------------------------------------------------------------
 SEARCH_BACKEND = "elasticsearch" if env("ELASTICSEARCH_URL", default="") else "database"
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
+# Index names are "<prefix>-suppliers-<timestamp>" behind the alias "<prefix>-suppliers".
+ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="marketplace")
+ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5)
+ELASTICSEARCH_NUMBER_OF_REPLICAS = env.int("ELASTICSEARCH_NUMBER_OF_REPLICAS", default=0)
 PAYMENT_PROVIDER = "stripe" if env("STRIPE_SECRET_KEY", default="") else "ledger"
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
