@@ -2,4 +2,5 @@
 
 
 def register() -> None:
-    """Nothing yet."""
+    """Import the payment tasks so Celery registers them with the app."""
+    from . import payment_tasks  # noqa: F401

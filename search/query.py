@@ -26,6 +26,9 @@ class GeoPoint:
     latitude: float
     longitude: float
     label: str = ""  # what the user typed, normalised ("LS1 4AP", "Leeds")
+    # ITL1 code of the point's region (Place.region_code): ``include_remote`` adds suppliers
+    # serving this region remotely. Empty: no remote suppliers are added.
+    region: str = ""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from marketplace.core.registry import lookup
+
 from . import selectors
 from .filters import MULTI_VALUED, SupplierFilterForm
 from .models import SupplierProfile
@@ -60,6 +62,27 @@ class LocationOut(Schema):
     longitude: float | None = Field(description=f"Rounded to {LOCATION_DECIMAL_PLACES} dp")
 
 
+class RatingDimensions(Schema):
+    delivery: float | None
+    quality: float | None
+    value: float | None
+    communication: float | None
+
+
+class RatingOut(Schema):
+    count: int = Field(description="Published, contract-backed reviews")
+    average: float | None = Field(description="Weighted towards a neutral score; null if none")
+    dimensions: RatingDimensions
+
+
+# A supplier nobody has reviewed yet (or a site without the feedback app).
+NO_RATING = {
+    "count": 0,
+    "average": None,
+    "dimensions": dict.fromkeys(("delivery", "quality", "value", "communication")),
+}
+
+
 class SupplierOut(Schema):
     id: int
     slug: str
@@ -79,6 +102,7 @@ class SupplierOut(Schema):
         description="Every certificate, in date or not: check `expired`"
     )
     url: str = Field(description="The supplier's public profile page")
+    rating: RatingOut = Field(description="Buyers' reviews (see /suppliers/{id}/reviews)")
 
 
 class SupplierPage(Schema):
@@ -152,7 +176,9 @@ def _page_url(request: HttpRequest, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
-def _supplier_out(request: HttpRequest, profile: SupplierProfile, all_regions: list[str]) -> dict:
+def _supplier_out(
+    request: HttpRequest, profile: SupplierProfile, all_regions: list[str], ratings: dict
+) -> dict:
     return {
         "id": profile.pk,
         "slug": profile.slug,
@@ -177,6 +203,7 @@ def _supplier_out(request: HttpRequest, profile: SupplierProfile, all_regions: l
             for c in profile.certifications.all()
         ],
         "url": request.build_absolute_uri(reverse("suppliers:detail", args=[profile.slug])),
+        "rating": ratings.get(profile.pk, NO_RATING),
     }
 
 
@@ -215,13 +242,14 @@ def list_suppliers(request: HttpRequest, query: Query[SupplierQuery]):
     start = (query.page - 1) * query.page_size
     profiles = list(suppliers[start : start + query.page_size])
     all_regions = selectors.region_codes() if any(p.serves_whole_uk for p in profiles) else []
+    ratings = lookup("supplier_rating", [p.pk for p in profiles])
     return Status(
         200,
         {
             "count": count,
             "next": _page_url(request, query.page + 1) if query.page < last_page else None,
             "previous": _page_url(request, query.page - 1) if query.page > 1 else None,
-            "results": [_supplier_out(request, p, all_regions) for p in profiles],
+            "results": [_supplier_out(request, p, all_regions, ratings) for p in profiles],
         },
     )
 
@@ -252,4 +280,5 @@ def get_supplier(request: HttpRequest, id_or_slug: str):
         what = "id" if id_or_slug.isascii() and id_or_slug.isdigit() else "address"
         return Status(404, {"detail": f"There is no approved supplier with {what} {id_or_slug}"})
     all_regions = selectors.region_codes() if profile.serves_whole_uk else []
-    return Status(200, _supplier_out(request, profile, all_regions))
+    ratings = lookup("supplier_rating", [profile.pk])
+    return Status(200, _supplier_out(request, profile, all_regions, ratings))

@@ -3,33 +3,27 @@ actions there (ask a question, watch, alert preferences)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from marketplace.core.errors import DomainError
+from search.forms import ChallengeSearchForm
+from search.results import challenge_objects
+from search.views import search_context
 
 from ..forms.challenges import AlertPreferenceForm, AskQuestionForm
-from ..forms.filters import ChallengeFilterSet
 from ..models import Challenge
 from ..selectors import challenges as selectors
 from ..selectors.access import is_challenge_buyer
 from ..services import alerts, clarifications
 from ._helpers import show_error
 
-PAGE_SIZE = 20
-
 
 def challenge_list(request):
-    filterset = ChallengeFilterSet(request.GET or None)
-    challenges = selectors.challenge_list_public(filters=filterset.to_filters())
-    page = Paginator(challenges, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "challenges/list.html",
-        {"form": filterset.form, "page": page, "challenges": page.object_list},
-    )
+    """Public challenges: a search (``search.forms.ChallengeSearchForm``), open ones by default."""
+    context = search_context(request, ChallengeSearchForm, challenge_objects)
+    return render(request, "challenges/list.html", {**context, "challenges": context["items"]})
 
 
 def _public_challenge(slug: str) -> Challenge:

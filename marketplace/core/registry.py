@@ -103,6 +103,25 @@ class ApiRouter:
 
 
 @dataclass(frozen=True)
+class BulkLookup:
+    """Facts a later app keeps about an earlier app's objects, fetched for a whole page of ids
+    at once: the feedback app's rating of each supplier for the supplier API, say. The earlier
+    app asks ``lookup(key, ids)`` and never imports the later one."""
+
+    key: str
+    resolve: Callable[[list[int]], dict[int, Any]]
+    order: int = 100
+
+
+def lookup(key: str, ids: list[int]) -> dict[int, Any]:
+    """What the ``BulkLookup`` registered under ``key`` knows about ``ids`` ({} if none is)."""
+    for contribution in contributions(BulkLookup):
+        if contribution.key == key:
+            return contribution.resolve(list(ids))
+    return {}
+
+
+@dataclass(frozen=True)
 class ReadinessCheck:
     """A dependency ``/readyz`` reports on. ``check()`` returns ``{"ok": bool, ...}``; it may
     raise, and the failure is reported (never raised). Keys must not clash with core's own
@@ -137,6 +156,8 @@ _slots: dict[type, _Slot] = {
         DemoSeeder,
         ApiRouter,
         PageAction,
+        BulkLookup,
+        ReadinessCheck,
     )
 }
 

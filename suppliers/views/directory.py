@@ -1,34 +1,23 @@
 """The public supplier directory: a filterable list and one page per approved supplier."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 
 from marketplace.accounts.permissions import is_supplier_admin
 from marketplace.accounts.selectors import is_verified_buyer
+from search.forms import SupplierSearchForm
+from search.results import supplier_objects
+from search.views import search_context
 from suppliers import selectors
-from suppliers.filters import SupplierFilterForm
 from suppliers.models import SupplierProfile
-
-PAGE_SIZE = 20
 
 
 def supplier_list(request):
-    form = SupplierFilterForm(request.GET or None)
-    suppliers = selectors.supplier_list_public(filters=form.to_filters())
-    paginator = Paginator(suppliers, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    """The directory: a search over approved suppliers (``search.forms.SupplierSearchForm``)."""
+    context = search_context(request, SupplierSearchForm, supplier_objects)
     return render(
-        request,
-        "suppliers/directory/list.html",
-        {
-            "form": form,
-            "page": page,
-            "suppliers": page.object_list,
-            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
-            "ellipsis": Paginator.ELLIPSIS,
-        },
+        request, "suppliers/directory/list.html", {**context, "suppliers": context["items"]}
     )
 
 

@@ -141,3 +141,42 @@ def test_supplier_forms_and_selectors_do_not_import_services(path):
 def test_challenge_forms_and_selectors_do_not_import_services(path):
     services = sorted(m for m in imported_modules(path) if m.startswith("challenges.services"))
     assert services == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *(ROOT / "contracts" / name for name in ("selectors.py", "selectors_portfolio.py")),
+        *(ROOT / "contracts" / name for name in ("forms.py", "forms_payments.py", "caps.py")),
+        *(ROOT / "feedback" / name for name in ("selectors.py", "forms.py")),
+        ROOT / "search" / "forms.py",
+    ],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_later_apps_forms_and_selectors_do_not_import_services(path):
+    assert path.exists(), f"{path.relative_to(ROOT)} moved: update this list"
+    services = sorted(m for m in imported_modules(path) if ".services" in m)
+    assert services == []
+
+
+@pytest.mark.parametrize(
+    ("app", "later"),
+    [
+        ("challenges", ("contracts", "feedback", "search")),
+        ("contracts", ("feedback", "search")),
+        ("suppliers", ("challenges", "contracts", "feedback", "search")),
+    ],
+)
+def test_earlier_apps_do_not_import_later_ones(app, later):
+    """Later apps listen to declared events (``challenges.signals``, ``contracts.signals``)
+    instead of being called by the apps they build on. One exception, which the search issue
+    asks for: the list pages (``<app>/views``) search through ``search``."""
+    offenders = sorted(
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts
+        for module in imported_modules(path)
+        if module.split(".")[0] in later
+        and not (module.split(".")[0] == "search" and "views" in path.relative_to(ROOT).parts)
+    )
+    assert offenders == []

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_DIRS = [ROOT / "marketplace", ROOT / "suppliers", ROOT / "challenges"]
+TEMPLATE_DIRS = [
+    ROOT / name
+    for name in ("marketplace", "suppliers", "challenges", "contracts", "feedback", "search")
+]
 RESTATED = re.compile(r"""\bstatus\s*(==|!=|in)\s*["']""")
 
 TEMPLATES = sorted(path for folder in TEMPLATE_DIRS for path in folder.rglob("templates/**/*.html"))

@@ -351,7 +351,8 @@ def test_profile_query_count_does_not_grow_with_content(client, full_profile):
     with CaptureQueriesContext(connection) as after:
         response = client.get(detail_url(full_profile))
     assert "Listing 5" in response.content.decode()
-    assert len(before) == len(after) <= 10
+    # 10 for the profile, plus the reviews section the feedback app adds (rating and reviews).
+    assert len(before) == len(after) <= 12
 
 
 def test_small_screens_can_skip_the_filters_to_the_results(client):

@@ -298,7 +298,7 @@ def test_directory_filters_fold_behind_show_filters(client):
     assert details, "filters are not in a details element"
     assert details[1] is None  # folded until asked for (wider screens open it with CSS)
     assert 'govuk-details__summary-text">Show filters</span>' in details[2]
-    assert 'name="text"' in details[2] and "Apply filters" in details[2]
+    assert 'name="q"' in details[2] and "Apply filters" in details[2]
 
 
 def test_directory_filters_open_when_one_needs_correcting(client):

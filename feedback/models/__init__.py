@@ -1,0 +1,4 @@
+from .process import ProcessFeedback
+from .reviews import Review, ReviewInvitation, ReviewReply
+
+__all__ = ["ProcessFeedback", "Review", "ReviewInvitation", "ReviewReply"]

@@ -1,0 +1,361 @@
+"""The database backend (the default): PostgreSQL full-text search over the narrow entry tables
+of ``search.models``, portable SQL on SQLite with the same result sets.
+
+A query runs as a handful of SQL statements whatever the data size: COUNT, one page of ids
+(id-first: the narrow rows are sorted and cut, wide rows are loaded by the caller for those ids
+only), one GROUP BY per facet asked for, and one read of the page's summaries for highlights.
+
+- Text: every word must match (AND), stemmed as PostgreSQL's ``english`` configuration stems
+  (``search.text``). PostgreSQL: ``vector @@ plainto_tsquery('english', ...)`` on the GIN-indexed
+  weighted vector, ranked by ``ts_rank_cd``. SQLite: each lexeme looked up in the lexeme
+  columns, ranked by the best weight each lexeme matched.
+- Geo: a bounding box on the indexed latitude/longitude, then the exact great-circle distance in
+  SQL (``search.geo``). Suppliers serving the point's region remotely are added on request.
+- Order: the sort asked for, then the primary key, so pages never overlap or skip.
+- Relevance without text: name order (suppliers) or closing date (challenges).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery as PgSearchQuery
+from django.contrib.postgres.search import SearchRank
+from django.db import connection
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.functions import Collate
+from django.utils import timezone
+
+from challenges.models import Challenge
+from suppliers.models import SupplierProfile
+
+from .. import geo, text
+from ..models import ChallengeEntry, ChallengeTerm, SupplierEntry, SupplierTerm, TermKind
+from ..query import (
+    CHALLENGE_FACETS,
+    MAX_PAGE_SIZE,
+    MAX_RESULT_WINDOW,
+    SUPPLIER_FACETS,
+    Hit,
+    SearchQuery,
+    SearchResult,
+)
+
+# SQLite ranking: how much a lexeme found at each weight counts (PostgreSQL's defaults).
+_WEIGHTS = {"a": 1.0, "b": 0.4, "c": 0.2, "d": 0.1}
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _name_order(field: str):
+    # Byte order on both databases (sort keys are lower-case letters and digits only).
+    return Collate(F(field), "C") if _is_postgres() else F(field)
+
+
+@dataclass
+class _Plan:
+    qs: QuerySet
+    ranked: bool = False
+    with_distance: bool = False
+
+
+class DatabaseBackend:
+    name = "database"
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        if query.index == "suppliers":
+            return self._run(query, SUPPLIERS)
+        if query.index == "challenges":
+            return self._run(query, CHALLENGES)
+        raise ValueError(f"Unknown search index {query.index!r}")
+
+    # The database entries are written by search.indexing for every backend.
+    def index_documents(self, index: str, docs: list[dict]) -> None:
+        pass
+
+    def delete_documents(self, index: str, ids: list[int]) -> None:
+        pass
+
+    def _run(self, query: SearchQuery, spec: _IndexSpec) -> SearchResult:
+        terms = text.query_terms(query.text)
+        plan = _Plan(spec.entry.objects.all())
+        plan.qs = spec.apply_filters(plan.qs, query.filters or {})
+        if terms:
+            plan.qs = _text_filter(plan.qs, terms)
+        if query.near is not None:
+            plan = spec.apply_geo(plan, query)
+        base = plan.qs
+
+        total = base.count()
+        facets = {
+            name: spec.facet(base, name)
+            for name in dict.fromkeys(query.facets)
+            if name in spec.facets
+        }
+        page_size = max(1, min(int(query.page_size), MAX_PAGE_SIZE))
+        offset = max(0, (int(query.page) - 1) * page_size)
+        hits: list[Hit] = []
+        if offset < min(total, MAX_RESULT_WINDOW):
+            limit = min(offset + page_size, MAX_RESULT_WINDOW)
+            qs = base
+            if terms:
+                qs = qs.annotate(score=_rank(terms))
+            order = spec.order(query, ranked=bool(terms), with_distance=plan.with_distance)
+            columns = (
+                ["pk"] + (["score"] if terms else []) + (["distance"] if plan.with_distance else [])
+            )
+            rows = list(qs.order_by(*order).values(*columns)[offset:limit])
+            snippets = spec.snippets([r["pk"] for r in rows]) if terms else {}
+            lexemes = [lexeme for _word, lexeme in terms]
+            hits = [
+                Hit(
+                    id=row["pk"],
+                    score=float(row["score"]) if terms and row["score"] is not None else None,
+                    distance_miles=row.get("distance"),
+                    highlight=text.highlight(snippets.get(row["pk"], ""), lexemes),
+                )
+                for row in rows
+            ]
+        return SearchResult(hits=hits, total=total, facets=facets)
+
+
+# --- Text -------------------------------------------------------------------------------------
+
+
+def _text_filter(qs: QuerySet, terms) -> QuerySet:
+    if _is_postgres():
+        return qs.filter(vector=_pg_query(terms))
+    for _word, lexeme in terms:
+        needle = f" {lexeme} "
+        qs = qs.filter(
+            Q(tokens_a__contains=needle)
+            | Q(tokens_b__contains=needle)
+            | Q(tokens_c__contains=needle)
+            | Q(tokens_d__contains=needle)
+        )
+    return qs
+
+
+def _pg_query(terms) -> PgSearchQuery:
+    words = " ".join(word for word, _lexeme in terms)
+    return PgSearchQuery(words, search_type="plain", config="english")
+
+
+def _rank(terms):
+    if _is_postgres():
+        return SearchRank(F("vector"), _pg_query(terms), cover_density=True)
+    score = None
+    for _word, lexeme in terms:
+        needle = f" {lexeme} "
+        best = Case(
+            *(
+                When(**{f"tokens_{w}__contains": needle}, then=Value(weight))
+                for w, weight in _WEIGHTS.items()
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        score = best if score is None else score + best
+    return score
+
+
+# --- Geo --------------------------------------------------------------------------------------
+
+
+def _within(qs: QuerySet, query: SearchQuery, radius: float) -> Q:
+    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
+        query.near.latitude, query.near.longitude, radius
+    )
+    return Q(
+        latitude__gte=min_lat,
+        latitude__lte=max_lat,
+        longitude__gte=min_lon,
+        longitude__lte=max_lon,
+        distance__lte=radius,
+    )
+
+
+def _geo(plan: _Plan, query: SearchQuery, *, extra: Q | None = None) -> _Plan:
+    qs = plan.qs.annotate(
+        distance=geo.distance_expression(query.near.latitude, query.near.longitude)
+    )
+    radius = geo.capped_radius(query.radius_miles)
+    if radius is not None:
+        condition = _within(qs, query, radius)
+        if extra is not None:
+            condition |= extra
+        qs = qs.filter(condition)
+    return _Plan(qs, ranked=plan.ranked, with_distance=True)
+
+
+# --- Index specifications ---------------------------------------------------------------------
+
+
+def _values(value) -> tuple:
+    if value is None:
+        return ()
+    if isinstance(value, str | int):
+        return (value,)
+    return tuple(value)
+
+
+def _term_ids(term_model, kind: str, values, **extra) -> QuerySet:
+    return term_model.objects.filter(kind=kind, value__in=[str(v) for v in values], **extra).values(
+        "entry_id"
+    )
+
+
+def _column_facet(qs: QuerySet, column: str) -> dict[str, int]:
+    rows = qs.order_by().values(column).annotate(n=Count("pk")).values_list(column, "n")
+    out = {}
+    for value, n in rows:
+        if value is None or value == "":
+            continue
+        key = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        out[key] = n
+    return dict(sorted(out.items()))
+
+
+def _term_facet(qs: QuerySet, kind: str, **extra) -> dict[str, int]:
+    """Counts per term value over the matching entries: one JOIN and GROUP BY (an IN over the
+    matching ids would make PostgreSQL re-evaluate the whole filter per term row)."""
+    conditions = {"terms__kind": kind, **{f"terms__{k}": v for k, v in extra.items()}}
+    rows = (
+        qs.order_by()
+        .filter(**conditions)
+        .values("terms__value")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("terms__value", "n")
+    )
+    return dict(sorted(rows))
+
+
+class _IndexSpec:
+    entry: Any
+    facets: tuple[str, ...]
+
+
+class _Suppliers(_IndexSpec):
+    entry = SupplierEntry
+    facets = SUPPLIER_FACETS
+
+    def apply_filters(self, qs: QuerySet, f: dict) -> QuerySet:
+        today = timezone.localdate()
+        if f.get("sme") is not None:
+            qs = qs.filter(is_sme=bool(f["sme"]))
+        if _values(f.get("size_band")):
+            qs = qs.filter(size_band__in=_values(f["size_band"]))
+        if f.get("vcse") is not None:
+            qs = qs.filter(is_vcse=bool(f["vcse"]))
+        if _values(f.get("region")):
+            qs = qs.filter(region__in=_values(f["region"]))
+        if _values(f.get("capability")):
+            qs = qs.filter(
+                pk__in=_term_ids(SupplierTerm, TermKind.CAPABILITY, _values(f["capability"]))
+            )
+        if _values(f.get("certification")):
+            qs = qs.filter(
+                pk__in=_term_ids(
+                    SupplierTerm,
+                    TermKind.CERTIFICATION,
+                    _values(f["certification"]),
+                    expires_on__gte=today,
+                )
+            )
+        if f.get("min_rating") is not None:
+            qs = qs.filter(rating_average__gte=float(f["min_rating"]))
+        if f.get("new_to_public_sector") is not None:
+            qs = qs.filter(new_to_public_sector=bool(f["new_to_public_sector"]))
+        return qs
+
+    def apply_geo(self, plan: _Plan, query: SearchQuery) -> _Plan:
+        extra = None
+        if query.include_remote and query.near.region:
+            extra = Q(pk__in=_term_ids(SupplierTerm, TermKind.REMOTE_REGION, [query.near.region]))
+        return _geo(plan, query, extra=extra)
+
+    def facet(self, qs: QuerySet, name: str) -> dict[str, int]:
+        if name == "capability":
+            return _term_facet(qs, TermKind.CAPABILITY_TOP)
+        if name == "certification":
+            return _term_facet(qs, TermKind.CERTIFICATION, expires_on__gte=timezone.localdate())
+        column = {"vcse": "is_vcse"}.get(name, name)
+        return _column_facet(qs, column)
+
+    def order(self, query: SearchQuery, *, ranked: bool, with_distance: bool) -> list:
+        sort = query.sort
+        if sort == "distance" and with_distance:
+            return [F("distance").asc(nulls_last=True), "pk"]
+        if sort == "rating":
+            return [F("rating_average").desc(nulls_last=True), "-rating_count", "pk"]
+        if sort == "relevance" and ranked:
+            return ["-score", "pk"]
+        return [_name_order("sort_name"), "pk"]
+
+    def snippets(self, ids: list[int]) -> dict[int, str]:
+        return dict(SupplierProfile.objects.filter(pk__in=ids).values_list("pk", "summary"))
+
+
+class _Challenges(_IndexSpec):
+    entry = ChallengeEntry
+    facets = CHALLENGE_FACETS
+
+    def apply_filters(self, qs: QuerySet, f: dict) -> QuerySet:
+        if _values(f.get("status")):
+            qs = qs.filter(status__in=_values(f["status"]))
+        if _values(f.get("buyer")):
+            qs = qs.filter(pk__in=_term_ids(ChallengeTerm, TermKind.BUYER, _values(f["buyer"])))
+        if _values(f.get("capability")):
+            qs = qs.filter(
+                pk__in=_term_ids(ChallengeTerm, TermKind.CAPABILITY, _values(f["capability"]))
+            )
+        if _values(f.get("region")):
+            qs = qs.filter(Q(region__in=_values(f["region"])) | Q(uk_wide=True))
+        if f.get("budget_min") is not None:
+            qs = qs.filter(budget_pence__gte=int(f["budget_min"]))
+        if f.get("budget_max") is not None:
+            qs = qs.filter(budget_pence__lte=int(f["budget_max"]))
+        if f.get("closing_before") is not None:
+            qs = qs.filter(closes_at__lt=closing_before_limit(f["closing_before"]))
+        if _values(f.get("procedure")):
+            qs = qs.filter(procedure__in=_values(f["procedure"]))
+        if _values(f.get("mode")):
+            qs = qs.filter(mode__in=_values(f["mode"]))
+        return qs
+
+    def apply_geo(self, plan: _Plan, query: SearchQuery) -> _Plan:
+        return _geo(plan, query, extra=Q(uk_wide=True))
+
+    def facet(self, qs: QuerySet, name: str) -> dict[str, int]:
+        if name == "capability":
+            return _term_facet(qs, TermKind.CAPABILITY_TOP)
+        return _column_facet(qs, name)
+
+    def order(self, query: SearchQuery, *, ranked: bool, with_distance: bool) -> list:
+        sort = query.sort
+        if sort == "newest":
+            return [F("published_at").desc(nulls_last=True), "pk"]
+        if sort == "budget":
+            return ["-budget_pence", "pk"]
+        if sort == "relevance" and ranked:
+            return ["-score", "pk"]
+        return [F("closes_at").asc(nulls_last=True), "pk"]
+
+    def snippets(self, ids: list[int]) -> dict[int, str]:
+        return dict(Challenge.objects.filter(pk__in=ids).values_list("pk", "summary"))
+
+
+def closing_before_limit(day):
+    """Challenges closing on or before ``day`` (Europe/London) close before the next midnight."""
+    import datetime as dt
+
+    from django.utils.timezone import make_aware
+
+    return make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+SUPPLIERS = _Suppliers()
+CHALLENGES = _Challenges()

@@ -1,0 +1,144 @@
+"""The database backend's index: one narrow, denormalised row per searchable object.
+
+``SupplierEntry`` and ``ChallengeEntry`` hold only what a query filters, sorts or counts by, so
+a search pages ids over these rows and never reads the wide source rows (the page loads them
+after, for the ids it shows). Multi-valued facts (capabilities with their ancestors,
+certifications with expiry, regions served remotely, buyers) are rows of ``*Term``.
+
+Only approved suppliers and public challenges have an entry. Rows are written by
+``search.indexing`` from ``search.documents`` (the same documents Elasticsearch indexes), never
+edited by hand. Text is kept twice, for the two databases: ``vector`` (a weighted tsvector,
+GIN-indexed, PostgreSQL) or ``tokens_a`` ... ``tokens_d`` (the same lexemes as plain text, one
+column per weight, SQLite).
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from challenges.models import Challenge
+from suppliers.models import SupplierProfile
+
+
+class TermKind(models.TextChoices):
+    CAPABILITY = "capability", "Capability or one of its headings"
+    CAPABILITY_TOP = "capability_top", "Capability heading"
+    CERTIFICATION = "certification", "Certification"
+    REMOTE_REGION = "remote_region", "Region served remotely"
+    BUYER = "buyer", "Buyer or co-funder"
+
+
+class IndexedText(models.Model):
+    vector = SearchVectorField(null=True)
+    tokens_a = models.TextField(blank=True, default="")
+    tokens_b = models.TextField(blank=True, default="")
+    tokens_c = models.TextField(blank=True, default="")
+    tokens_d = models.TextField(blank=True, default="")
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SupplierEntry(IndexedText):
+    supplier = models.OneToOneField(
+        SupplierProfile,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_entry",
+        # No database constraint: a delete cascading through the source's children may rewrite
+        # the entry before the source row goes; the source's own post_delete then removes it.
+        db_constraint=False,
+    )
+    sort_name = models.CharField(max_length=200)
+    size_band = models.CharField(max_length=10, blank=True)
+    is_sme = models.BooleanField(null=True)
+    is_vcse = models.BooleanField(default=False)
+    region = models.CharField(max_length=3, blank=True)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    rating_average = models.FloatField(null=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    new_to_public_sector = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "supplier entries"
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="search_supplier_latlon"),
+            models.Index(fields=["sort_name", "supplier"], name="search_supplier_name"),
+            models.Index(fields=["rating_average"], name="search_supplier_rating"),
+            models.Index(fields=["region"], name="search_supplier_region"),
+            models.Index(fields=["size_band"], name="search_supplier_size"),
+        ]
+
+    def __str__(self) -> str:
+        return self.sort_name
+
+
+class SupplierTerm(models.Model):
+    entry = models.ForeignKey(SupplierEntry, on_delete=models.CASCADE, related_name="terms")
+    kind = models.CharField(max_length=20, choices=TermKind.choices)
+    value = models.CharField(max_length=100)
+    # Certifications only: the last day the certificate is valid ("in date" is asked at query
+    # time, so an expiry takes effect without reindexing).
+    expires_on = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "value", "entry"], name="search_supplier_term_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}={self.value}"
+
+
+class ChallengeEntry(IndexedText):
+    challenge = models.OneToOneField(
+        Challenge,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_entry",
+        # No database constraint: a delete cascading through the source's children may rewrite
+        # the entry before the source row goes; the source's own post_delete then removes it.
+        db_constraint=False,
+    )
+    sort_title = models.CharField(max_length=150)
+    status = models.CharField(max_length=20)
+    procedure = models.CharField(max_length=30)
+    mode = models.CharField(max_length=20)
+    region = models.CharField(max_length=3, blank=True)
+    uk_wide = models.BooleanField(default=True)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    budget_pence = models.BigIntegerField(default=0)
+    closes_at = models.DateTimeField(null=True)
+    published_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name_plural = "challenge entries"
+        indexes = [
+            models.Index(fields=["status", "closes_at"], name="search_challenge_status"),
+            models.Index(fields=["latitude", "longitude"], name="search_challenge_latlon"),
+            models.Index(fields=["budget_pence"], name="search_challenge_budget"),
+            models.Index(fields=["published_at"], name="search_challenge_published"),
+        ]
+
+    def __str__(self) -> str:
+        return self.sort_title
+
+
+class ChallengeTerm(models.Model):
+    entry = models.ForeignKey(ChallengeEntry, on_delete=models.CASCADE, related_name="terms")
+    kind = models.CharField(max_length=20, choices=TermKind.choices)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "value", "entry"], name="search_challenge_term_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}={self.value}"

@@ -1,0 +1,156 @@
+"""The database backend's own promises, beyond giving the oracle's answers
+(test_conformance.py): a fixed number of queries, deep pages, hidden suppliers, certificates
+in date on the day of the search, safe highlights and the fallback from Elasticsearch."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+import search
+from search import backends
+from search.backends.database import DatabaseBackend
+from search.query import (
+    MAX_RESULT_WINDOW,
+    SUPPLIER_FACETS,
+    GeoPoint,
+    SearchQuery,
+)
+from tests.factories.search import LEEDS, oracle
+from tests.factories.suppliers import CertificationFactory, SupplierProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(**kwargs):
+    kwargs.setdefault("index", "suppliers")
+    return DatabaseBackend().search(SearchQuery(**kwargs))
+
+
+def test_a_search_takes_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    # COUNT, one page of ids, one GROUP BY per facet, the page's summaries for highlights.
+    expected = 2 + len(SUPPLIER_FACETS) + 1
+    with django_assert_max_num_queries(expected):
+        result = run(
+            text="sensors",
+            near=GeoPoint(*LEEDS),
+            radius_miles=50,
+            filters={"sme": True, "capability": ("iot-and-sensors",)},
+            facets=SUPPLIER_FACETS,
+        )
+    assert result.total > 0
+    with django_assert_max_num_queries(2):
+        run(sort="name", page=3, page_size=10)
+
+
+def test_paging_visits_every_match_once_in_a_stable_order(world):
+    everyone = oracle(SearchQuery(index="suppliers", sort="rating")).ids
+    seen = []
+    page = 1
+    while True:
+        result = run(sort="rating", page=page, page_size=7)
+        if not result.hits:
+            break
+        seen += result.ids
+        page += 1
+    assert seen == everyone
+
+
+def test_pages_beyond_the_end_or_the_window_are_empty_but_counted(world):
+    total = oracle(SearchQuery(index="suppliers")).total
+    beyond = run(page=100)
+    assert beyond.hits == [] and beyond.total == total
+    deep = run(page=MAX_RESULT_WINDOW // 20 + 1, page_size=20)
+    assert deep.hits == [] and deep.total == total
+
+
+def test_suppliers_that_are_not_approved_are_never_found(world):
+    hidden = {p.pk for p in world.hidden}
+    for query in (
+        {"text": "hidden"},
+        {"text": "sensor"},
+        {"near": GeoPoint(*LEEDS), "radius_miles": 1},
+        {"filters": {"capability": ("connectivity-and-lorawan",)}},
+        {"page_size": 100},
+    ):
+        assert not hidden & set(run(**query).ids)
+
+
+def test_certificates_are_in_date_on_the_day_of_the_search(monkeypatch):
+    today = timezone.localdate()
+    query = {"filters": {"certification": ("iso_14001",)}, "facets": ("certification",)}
+    before = run(**query)
+    expiring = SupplierProfileFactory(approved=True)
+    CertificationFactory(profile=expiring, scheme="iso_14001", expires_on=today)
+    lapsed = SupplierProfileFactory(approved=True)
+    CertificationFactory(
+        profile=lapsed, scheme="iso_14001", expires_on=today - dt.timedelta(days=1)
+    )
+    result = run(**query)
+    assert expiring.pk in result.ids
+    assert lapsed.pk not in result.ids
+    assert result.total == before.total + 1
+    counted = result.facets["certification"].get("iso_14001", 0)
+    assert counted == before.facets["certification"].get("iso_14001", 0) + 1
+
+    # Tomorrow, with nothing reindexed, the certificate that expired today no longer counts.
+    monkeypatch.setattr(timezone, "localdate", lambda *a: today + dt.timedelta(days=1))
+    result = run(**query)
+    assert expiring.pk not in result.ids
+    assert result.facets["certification"].get("iso_14001", 0) < counted
+
+
+def test_highlights_escape_everything_but_the_marks():
+    SupplierProfileFactory(approved=True, summary='<script>alert("x")</script> Gritting & salt.')
+    hit = run(text="gritting").hits[0]
+    assert hit.highlight == (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>Gritting</mark> &amp; salt."
+    )
+
+
+def test_long_summaries_are_cut_around_the_first_match():
+    SupplierProfileFactory(approved=True, summary=("Words " * 100) + "gritting " + "more " * 100)
+    highlight = run(text="gritting").hits[0].highlight
+    assert "<mark>gritting</mark>" in highlight
+    assert highlight.startswith("… ") and highlight.endswith(" …")
+    assert len(highlight) < 300
+
+
+def test_bad_text_never_fails():
+    SupplierProfileFactory(approved=True, summary="Plain words.")
+    for text in ['"', "-", "*", "(", ")", "!", "&|:", "'", "\\", "%_", "x" * 2000, "🙂 plain"]:
+        run(text=text, facets=SUPPLIER_FACETS)
+
+
+def test_percent_and_underscore_are_not_wildcards():
+    SupplierProfileFactory(approved=True, summary="Anything at all.")
+    assert run(text="%").ids == run().ids  # no words: no text filter
+    assert run(text="a_ll").ids == []
+
+
+def test_an_unknown_index_is_a_programming_error():
+    with pytest.raises(ValueError, match="Unknown search index"):
+        DatabaseBackend().search(SearchQuery(index="nonsense"))  # type: ignore[arg-type]
+
+
+def test_run_uses_the_database_backend_by_default(world, settings):
+    settings.SEARCH_BACKEND = "database"
+    result = search.run(SearchQuery(index="suppliers", text="Cardiff digital"))
+    assert result.ids == [world.sid("cardiff")]
+    assert result.degraded == ""
+
+
+def test_run_falls_back_to_the_database_when_elasticsearch_is_unreachable(world, settings, caplog):
+    pytest.importorskip("search.backends.elasticsearch")
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    settings.ELASTICSEARCH_TIMEOUT = 1
+    result = search.run(SearchQuery(index="suppliers", text="Cardiff digital"))
+    assert result.ids == [world.sid("cardiff")]
+    assert result.degraded
+    assert "falling back to the database" in caplog.text
+    state = backends.status()
+    assert state["backend"] == "elasticsearch"
+    assert state["degraded"] and state["since"] is not None

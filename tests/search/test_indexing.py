@@ -1,0 +1,259 @@
+"""Keeping the index in step: documents, signals, the Celery task, ``reindex_all``.
+
+Where Celery runs tasks inline (these tests), an index update runs at once in the saving
+transaction; in production it runs after commit in a worker (tested at the end, through a
+real Redis broker).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from challenges.models import Challenge
+from search import documents, indexing, signals
+from search.backends.database import DatabaseBackend
+from search.models import ChallengeEntry, SupplierEntry, SupplierTerm
+from search.query import SearchQuery
+from suppliers.models import Capability, Region, SupplierProfile
+from tests.factories.challenges import ChallengeFactory, open_challenge
+from tests.factories.suppliers import (
+    CaseStudyFactory,
+    CertificationFactory,
+    ListingFactory,
+    SupplierProfileFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text: str, index: str = "suppliers") -> list[int]:
+    return DatabaseBackend().search(SearchQuery(index=index, text=text, page_size=100)).ids
+
+
+def capability(slug: str) -> Capability:
+    return Capability.objects.get(slug=slug)
+
+
+# --- Documents --------------------------------------------------------------------------------
+
+
+def test_supplier_document_holds_every_fact_a_search_uses():
+    profile = SupplierProfileFactory(
+        approved=True,
+        legal_name="Beacon Data Limited",
+        trading_name="Beacon",
+        summary="Data for councils.",
+        is_vcse=True,
+        remote_delivery=True,
+        has_public_sector_experience=False,
+    )
+    profile.capabilities.set([capability("computer-vision")])
+    profile.regions_served.set(Region.objects.filter(code__in=["TLD", "TLE"]))
+    today = timezone.localdate()
+    CertificationFactory(profile=profile, scheme="iso_27001", expires_on=today)
+    CertificationFactory(profile=profile, scheme="iso_27001", expires_on=today + dt.timedelta(9))
+    CaseStudyFactory(profile=profile, title="Counting bikes")
+    ListingFactory(profile=profile, title="Camera kit")
+
+    doc = documents.supplier_document(profile)
+
+    assert doc["name"] == "Beacon Data Limited Beacon"
+    assert doc["sort_name"] == "beacon"
+    assert doc["capability_slugs"] == ["computer-vision", "data-and-ai"]
+    assert doc["capability_top"] == ["data-and-ai"]
+    assert doc["capability_names"] == ["Computer vision", "Data and AI"]
+    assert doc["certifications"] == [{"scheme": "iso_27001", "expires_on": today + dt.timedelta(9)}]
+    assert doc["remote_regions"] == ["TLD", "TLE"]
+    assert doc["new_to_public_sector"] is True
+    assert doc["is_vcse"] is True
+    assert doc["region"] == "TLE"
+    assert doc["location"] == {"lat": 53.7997, "lon": -1.5492}
+    assert "Counting bikes" in doc["other_text"]
+    assert "Camera kit" in doc["other_text"]
+    assert doc["rating_average"] is None
+
+
+def test_only_approved_suppliers_and_public_challenges_have_documents():
+    for status in ("draft", "submitted", "changes_requested", "rejected"):
+        assert documents.supplier_document(SupplierProfileFactory(status=status)) is None
+    assert documents.challenge_document(ChallengeFactory()) is None
+    assert documents.challenge_document(ChallengeFactory(in_review=True)) is None
+    assert documents.challenge_document(ChallengeFactory(scheduled=True)) is not None
+
+
+def test_supplier_without_remote_delivery_serves_no_region_remotely():
+    profile = SupplierProfileFactory(approved=True, serves_whole_uk=True)
+    assert documents.supplier_document(profile)["remote_regions"] == []
+    profile.remote_delivery = True
+    profile.save()
+    assert len(documents.supplier_document(profile)["remote_regions"]) == 12
+
+
+def test_documents_are_read_with_a_constant_number_of_queries(django_assert_num_queries):
+    def make(n):
+        for _ in range(n):
+            profile = SupplierProfileFactory(approved=True)
+            profile.capabilities.set([capability("computer-vision")])
+            CaseStudyFactory(profile=profile)
+            CertificationFactory(profile=profile)
+        return list(SupplierProfile.objects.values_list("pk", flat=True))
+
+    few = make(2)
+    with django_assert_num_queries(9) as few_queries:
+        list(documents.iter_supplier_documents(few))
+    many = make(12)
+    with django_assert_num_queries(len(few_queries.captured_queries)):
+        assert len(list(documents.iter_supplier_documents(many))) == 14
+
+
+def test_challenge_document_uses_the_current_phase_and_every_buyer():
+    challenge = open_challenge(phase__closes_at=timezone.now() + dt.timedelta(days=3))
+    co_funder = ChallengeFactory().buyer
+    challenge.co_funders.set([co_funder])
+    challenge.capabilities.set([capability("heat-networks")])
+    doc = documents.challenge_document(challenge)
+    assert doc["buyer_ids"] == sorted([challenge.buyer_id, co_funder.pk])
+    assert doc["closes_at"] == challenge.phases.get(number=1).closes_at
+    assert doc["capability_slugs"] == ["heat-networks", "net-zero-and-energy"]
+    assert doc["status"] == "open"
+
+
+# --- Signals: edits reach the index -------------------------------------------------------------
+
+
+def test_approved_supplier_is_indexed_and_edits_are_searchable():
+    profile = SupplierProfileFactory(approved=True, summary="Hydrogen buses.")
+    assert found("hydrogen") == [profile.pk]
+    profile.summary = "Battery buses."
+    profile.save()
+    assert found("hydrogen") == []
+    assert found("battery buses") == [profile.pk]
+
+
+@pytest.mark.parametrize("status", ["suspended", "draft", "changes_requested"])
+def test_supplier_leaving_approved_is_removed(status):
+    profile = SupplierProfileFactory(approved=True, summary="Hydrogen buses.")
+    assert SupplierEntry.objects.filter(pk=profile.pk).exists()
+    profile.status = status
+    profile.save()
+    assert not SupplierEntry.objects.filter(pk=profile.pk).exists()
+    assert not SupplierTerm.objects.filter(entry_id=profile.pk).exists()
+    assert found("hydrogen") == []
+
+
+def test_deleted_supplier_is_removed_with_its_children():
+    profile = SupplierProfileFactory(approved=True, summary="Hydrogen buses.")
+    CaseStudyFactory(profile=profile)
+    CertificationFactory(profile=profile)
+    pk = profile.pk
+    profile.organisation.delete()
+    assert not SupplierEntry.objects.filter(pk=pk).exists()
+    assert not SupplierTerm.objects.filter(entry_id=pk).exists()
+
+
+def test_case_studies_listings_certifications_and_capabilities_reach_the_index():
+    profile = SupplierProfileFactory(approved=True)
+    study = CaseStudyFactory(profile=profile, title="Gritting routes", outcome="Fewer skids.")
+    assert found("gritting") == [profile.pk]
+    study.delete()
+    assert found("gritting") == []
+    ListingFactory(profile=profile, title="Snow plough hire")
+    assert found("plough") == [profile.pk]
+    profile.capabilities.add(capability("heat-networks"))
+    assert found("heat networks") == [profile.pk]
+    profile.capabilities.clear()
+    assert found("heat networks") == []
+    CertificationFactory(profile=profile, scheme="iso_14001")
+    query = SearchQuery(index="suppliers", filters={"certification": ("iso_14001",)})
+    assert DatabaseBackend().search(query).ids == [profile.pk]
+
+
+def test_renaming_a_capability_reindexes_its_suppliers():
+    profile = SupplierProfileFactory(approved=True)
+    cap = capability("heat-networks")
+    profile.capabilities.add(cap)
+    cap.name = "District heating"
+    cap.save()
+    assert found("district heating") == [profile.pk]
+
+
+def test_challenge_status_and_phase_changes_reach_the_index():
+    challenge = open_challenge(summary="Gritting the hills.")
+    assert found("gritting", "challenges") == [challenge.pk]
+    phase = challenge.phases.get()
+    phase.closes_at = timezone.now() + dt.timedelta(days=2)
+    phase.save()
+    assert ChallengeEntry.objects.get(pk=challenge.pk).closes_at == phase.closes_at
+    Challenge.objects.filter(pk=challenge.pk).update(status="draft")
+    challenge.refresh_from_db()
+    challenge.save()
+    assert found("gritting", "challenges") == []
+
+
+def test_fixture_loads_are_ignored():
+    profile = SupplierProfileFactory(approved=True, summary="Hydrogen buses.")
+    SupplierProfile.objects.filter(pk=profile.pk).update(summary="Battery buses.")
+    profile.refresh_from_db()
+    signals._supplier_saved(SupplierProfile, profile, raw=True)
+    assert found("battery") == []
+    signals._supplier_saved(SupplierProfile, profile, raw=False)
+    assert found("battery") == [profile.pk]
+
+
+@override_settings(SEARCH_INDEX_IMMEDIATELY=False)
+def test_in_production_mode_the_update_waits_for_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        profile = SupplierProfileFactory(approved=True, summary="Hydrogen buses.")
+        assert found("hydrogen") == []  # not before commit
+    assert callbacks
+    assert found("hydrogen") == [profile.pk]  # the task ran after commit
+
+
+# --- reindex_all ------------------------------------------------------------------------------
+
+
+def test_reindex_all_rebuilds_and_is_idempotent():
+    with override_settings(SEARCH_INDEX_IMMEDIATELY=False):
+        kept = [SupplierProfileFactory(approved=True, summary="Hydrogen.") for _ in range(5)]
+        SupplierProfileFactory(status="draft", summary="Hydrogen.")
+        challenge = open_challenge(summary="Hydrogen buses.")
+    assert found("hydrogen") == []
+    progress = []
+    counts = indexing.reindex_all(progress=lambda done, total: progress.append((done, total)))
+    assert counts == {"suppliers": 5, "challenges": 1}
+    assert progress[-1] == (1, 1)
+    assert (5, 5) in progress
+    assert sorted(found("hydrogen")) == sorted(p.pk for p in kept)
+    assert found("hydrogen", "challenges") == [challenge.pk]
+    before = list(SupplierEntry.objects.order_by("pk").values_list("pk", "sort_name"))
+    terms = SupplierTerm.objects.count()
+    assert indexing.reindex_all("suppliers", batch_size=2) == {"suppliers": 5}
+    assert list(SupplierEntry.objects.order_by("pk").values_list("pk", "sort_name")) == before
+    assert SupplierTerm.objects.count() == terms
+
+
+def test_reindex_all_removes_entries_of_objects_no_longer_searchable():
+    profile = SupplierProfileFactory(approved=True, summary="Hydrogen.")
+    # A change that bypassed the signals (a bulk update) leaves a stale entry...
+    SupplierProfile.objects.filter(pk=profile.pk).update(status="suspended")
+    assert found("hydrogen") == [profile.pk]
+    # ...which a full reindex removes.
+    indexing.reindex_all("suppliers")
+    assert found("hydrogen") == []
+
+
+def test_the_task_rewrites_entries_by_id():
+    from search.tasks import search_index_task
+
+    profile = SupplierProfileFactory(approved=True, summary="Hydrogen.")
+    SupplierProfile.objects.filter(pk=profile.pk).update(summary="Battery.")
+    assert search_index_task.delay("suppliers", [profile.pk]).get() == {
+        "written": 1,
+        "removed": 0,
+    }
+    assert found("battery") == [profile.pk]
+    assert search_index_task.delay("nonsense", [1]).get() == {"written": 0, "removed": 0}
