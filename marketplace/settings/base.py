@@ -29,8 +29,11 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Database -----------------------------------------------------------------------------
+# An empty DATABASE_URL means the embedded default too (``DATABASE_URL= make test``).
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
