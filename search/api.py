@@ -19,6 +19,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from suppliers.api import RatingOut
+
 from . import results
 from .forms import ChallengeSearchForm, SearchForm, SupplierSearchForm, last_page
 from .query import CHALLENGE_FACETS, MAX_RESULT_WINDOW, SUPPLIER_FACETS
@@ -62,6 +64,7 @@ class SupplierHitOut(Schema):
     capabilities: list[str]
     certifications: list[CertificationOut]
     url: str
+    rating: RatingOut
     highlight: str = Field(description="Matched words in <mark>; everything else escaped")
     distance_miles: float | None = Field(
         None, description="Only when `near` is given: miles from the place, to 0.1 mile"

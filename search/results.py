@@ -28,7 +28,9 @@ from django.utils.safestring import SafeString, mark_safe
 from challenges.models import Challenge
 from challenges.selectors import challenges as challenge_selectors
 from marketplace.core import geo
+from marketplace.core.registry import lookup
 from suppliers import selectors as supplier_selectors
+from suppliers.api import NO_RATING
 from suppliers.filters import SupplierFilters
 from suppliers.models import Certification, SupplierProfile
 
@@ -206,7 +208,8 @@ def _supplier_parts(ids: list[int]):
 
 def supplier_rows(result: SearchResult, *, request) -> list[dict]:
     """The same fields as ``GET /api/v1/suppliers`` results, plus ``distance_miles`` (0.1 mile)
-    when the search had a place, and ``highlight``. One query on PostgreSQL, four elsewhere."""
+    when the search had a place, and ``highlight``. One query on PostgreSQL (four elsewhere), plus
+    one for the page's ratings."""
     ids = result.ids
     if not ids:
         return []
@@ -215,6 +218,7 @@ def supplier_rows(result: SearchResult, *, request) -> list[dict]:
     else:
         rows, capabilities, certifications, served = _supplier_parts(ids)
     all_regions = [code for code, _ in geo.regions()]
+    ratings = lookup("supplier_rating", ids)
     url = _url_template(request, "suppliers:detail")
     with_distance = any(hit.distance_miles is not None for hit in result.hits)
     out = []
@@ -245,6 +249,7 @@ def supplier_rows(result: SearchResult, *, request) -> list[dict]:
             "capabilities": capabilities.get(pk, []),
             "certifications": certifications.get(pk, []),
             "url": url.replace(_SLUG, row["slug"]),
+            "rating": ratings.get(pk, NO_RATING),
             "highlight": hit.highlight,
         }
         if with_distance:

@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
@@ -17,6 +19,50 @@ def _fresh_cache():
 
     for cache in caches.all():
         cache.clear()
+
+
+def _migration(app_module: str, name: str):
+    return importlib.import_module(f"{app_module}.migrations.{name}")
+
+
+def restore_migrated_data() -> None:
+    """Put back the rows that data migrations made (the Wagtail page tree with the home page and
+    /guidance/, regions, capabilities) if a transactional test has flushed them. Transactional
+    tests (browser tests, concurrency tests, worker tests) empty every table when they end; only
+    content types and the like come back by themselves."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Locale, Page
+
+    from suppliers.models import Region
+
+    if not Locale.objects.exists():
+        _migration("wagtail", "0054_initial_locale").initial_locale(apps, None)
+    if not Page.objects.filter(depth=1).exists():
+        Page.objects.create(
+            title="Root",
+            slug="root",
+            content_type=ContentType.objects.get_for_model(Page),
+            path="0001",
+            depth=1,
+            numchild=1,
+            url_path="/",
+            locale=Locale.objects.order_by("pk").first(),
+        )
+        _migration("marketplace.home", "0002_create_homepage").create_homepage(apps, None)
+        _migration("marketplace.home", "0004_create_guidance_index").forwards(apps, None)
+    if not Region.objects.exists():
+        _migration("suppliers", "0002_seed_regions_and_capabilities").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data(request):
+    """Every database test starts with what the data migrations made, whatever ran before it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    restore_migrated_data()
 
 
 @pytest.fixture

@@ -20,5 +20,3 @@ STATIC_ROOT = None
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 TEST_REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
-# Never the indexes of a development site on the same cluster.
-ELASTICSEARCH_INDEX_PREFIX = "test-marketplace"

@@ -83,7 +83,7 @@ def test_a_rolled_back_decision_makes_no_contracts(
     assert not Contract.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_deliveries_of_the_event_at_the_same_moment_make_one_contract():
     """Celery may deliver the task twice (acks_late) and both may run at once: the lock on the
     application makes the second wait, then find the first one's contract (real transactions,

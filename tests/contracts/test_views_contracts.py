@@ -107,7 +107,9 @@ def test_contract_page_query_count_is_bounded(
     for _ in range(5):
         MilestoneFactory(contract=contract, value_pence=100)
     client.force_login(people.supplier_admin)
-    with django_assert_max_num_queries(20):
+    # About 20 whatever the number of milestones, claims or payments (navigation and panels
+    # from other apps included).
+    with django_assert_max_num_queries(22):
         client.get(reverse("contracts:detail", args=[contract.reference]))
 
 

@@ -126,7 +126,7 @@ def test_compose_images_and_commands(compose):
     services = compose["services"]
     assert services["postgres"]["image"] == "postgres:16"
     assert services["redis"]["image"] == "redis:7"
-    assert re.fullmatch(r".*elasticsearch:8\.\d+\.\d+", services["elasticsearch"]["image"])
+    assert re.fullmatch(r".*elasticsearch:9\.\d+\.\d+", services["elasticsearch"]["image"])
     assert "mailpit" in services["mailpit"]["image"]
     es_env = services["elasticsearch"]["environment"]
     assert es_env["discovery.type"] == "single-node"

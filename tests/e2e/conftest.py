@@ -4,12 +4,13 @@ Run with ``make test`` (they are part of the suite) or ``pytest -m e2e``. Chromi
 Debian (``apt-get install chromium``); Playwright's own browser download is never used.
 """
 
-import importlib
 import os
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import restore_migrated_data
 
 # Playwright's sync API runs an event loop in this thread; the live server's ORM calls in the
 # test body are still synchronous, so Django must not refuse them.
@@ -29,36 +30,12 @@ CHROMIUM_ARGS = [
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def _migration(app_module: str, name: str):
-    return importlib.import_module(f"{app_module}.migrations.{name}")
-
-
 @pytest.fixture(autouse=True)
 def migrated_data(transactional_db):
-    """Put back the rows that data migrations made (the Wagtail page tree with the home page and
-    /guidance/, regions, capabilities). Browser tests are transactional: the flush after each
-    one empties every table, and only content types and the like come back by themselves.
-    Without this, a later browser test would see a 404 where the home page should be."""
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Locale, Page
-
-    if not Locale.objects.exists():
-        _migration("wagtail", "0054_initial_locale").initial_locale(apps, None)
-    if not Page.objects.filter(depth=1).exists():
-        Page.objects.create(
-            title="Root",
-            slug="root",
-            content_type=ContentType.objects.get_for_model(Page),
-            path="0001",
-            depth=1,
-            numchild=1,
-            url_path="/",
-            locale=Locale.objects.order_by("pk").first(),
-        )
-        _migration("marketplace.home", "0002_create_homepage").create_homepage(apps, None)
-        _migration("marketplace.home", "0004_create_guidance_index").forwards(apps, None)
-    _migration("suppliers", "0002_seed_regions_and_capabilities").seed(apps, None)
+    """Browser tests are transactional: put back what the data migrations made (see
+    ``tests.conftest.restore_migrated_data``), or a later browser test would see a 404 where the
+    home page should be."""
+    restore_migrated_data()
 
 
 def pytest_collection_modifyitems(items):

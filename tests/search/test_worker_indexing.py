@@ -22,7 +22,7 @@ def found(text: str) -> list[int]:
 
 
 @pytest.mark.integration
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_supplier_edit_is_searchable_within_two_seconds_with_a_worker():
     if not os.environ.get("REDIS_URL"):
         pytest.skip("REDIS_URL is not set")

@@ -230,7 +230,7 @@ def test_list_query_count_is_constant(client):
     make(25)
     with CaptureQueriesContext(connection) as thirty:
         assert len(client.get(LIST).json()["results"]) == 20
-    assert len(five) == len(thirty) <= 8
+    assert len(five) == len(thirty) <= 9  # 8, plus one for the ratings of the whole page
 
 
 def test_openapi_document_lists_both_paths(client):
