@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from . import documents, text
 from .models import ChallengeEntry, ChallengeTerm, SupplierEntry, SupplierTerm, TermKind
@@ -163,12 +164,15 @@ def _pg_insert_entries(table: str, columns: list[tuple[str, str]], rows: list, d
             || setweight(to_tsvector('english', v.text_b), 'B')
             || setweight(to_tsvector('english', v.text_c), 'C')
             || setweight(to_tsvector('english', v.text_d), 'D'),
-            '', '', '', '', now()
+            '', '', '', '', %s::timestamptz
         FROM unnest({casts}, %s::text[], %s::text[], %s::text[], %s::text[])
             AS v({", ".join(names)}, text_a, text_b, text_c, text_d)
     """  # noqa: S608 - table and column names are constants of this module
+    # The clock now, not SQL now(): that is the transaction's start, and search_reindex tells
+    # the entries rewritten while it loaded by this time.
+    params = [timezone.now(), *arrays]
     with connection.cursor() as cursor:
-        cursor.execute(sql, arrays)
+        cursor.execute(sql, params)
 
 
 def _pg_insert_terms(table: str, rows: list, *, with_expiry: bool) -> None:
