@@ -17,7 +17,9 @@ when Elasticsearch is unreachable. When Elasticsearch is configured, updates are
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -43,10 +45,35 @@ def queue_challenge_reindex(pk: int) -> None:
     queue("challenges", [pk])
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Collect the updates queued inside and queue each index's ids once on leaving: for bulk
+    loads (the demo seed), which would otherwise rewrite a supplier's entry after every part
+    saved. Nested use joins the outer batch. If the block raises, nothing is queued."""
+    if getattr(_batch, "pending", None) is not None:
+        yield
+        return
+    _batch.pending = {name: set() for name in INDEXES}
+    try:
+        yield
+        pending = _batch.pending
+    finally:
+        _batch.pending = None
+    for name, ids in pending.items():
+        queue(name, ids)
+
+
 def queue(index: str, ids: Iterable[int]) -> None:
     """Update these entries after commit (Celery), or now where tasks run inline."""
     ids = sorted({int(pk) for pk in ids if pk is not None})
     if not ids:
+        return
+    pending = getattr(_batch, "pending", None)
+    if pending is not None:
+        pending[index].update(ids)
         return
     if _index_immediately():
         update(index, ids, external_errors="log")

@@ -1,10 +1,11 @@
 """What the search app contributes to the site (see ``marketplace.core.registry``): the search
-API router, mounted at ``/api/v1/search``. ``SearchConfig.ready()`` calls
+API router, mounted at ``/api/v1/search``, its ``/readyz`` check, and the batching of index
+updates while the demo is seeded. ``SearchConfig.ready()`` calls
 ``register_contributions()``."""
 
 from django.conf import settings
 
-from marketplace.core.registry import ApiRouter, ReadinessCheck, register
+from marketplace.core.registry import ApiRouter, DemoSeeder, ReadinessCheck, register
 
 
 def _readiness() -> dict:
@@ -29,3 +30,11 @@ def register_contributions() -> None:
 
     register(ApiRouter(key="search", prefix="/search", router=router, order=50))
     register(ReadinessCheck(key="search", check=_readiness))
+    # The demo is indexed once, after every app has seeded, not after each save.
+    register(DemoSeeder(key="search", run=lambda stdout: None, order=1000, wraps=_deferred))
+
+
+def _deferred():
+    from .indexing import deferred
+
+    return deferred()

@@ -1,4 +1,5 @@
 import importlib
+from contextlib import contextmanager
 
 import pytest
 from allauth.account.internal.flows.login import record_authentication
@@ -63,6 +64,20 @@ def _migrated_data(request):
         return
     request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
     restore_migrated_data()
+
+
+@contextmanager
+def module_data(django_db_blocker):
+    """For a module-scoped fixture: rows shared by the module's tests (the seeded demo, which
+    takes about 20 s to build), written once inside a transaction that is rolled back after the
+    module. Each test runs in a savepoint on top, so what one test changes the next never sees.
+    Only for modules without transactional tests (they would flush the shared rows)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        restore_migrated_data()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

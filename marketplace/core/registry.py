@@ -77,6 +77,9 @@ class DemoSeeder:
     accounts: Callable[[], list[tuple[str, str, str, str]]] | None = None
     # A paragraph printed after the accounts table (how to get a two-factor code, say).
     note: str = ""
+    # A context manager the whole seeding runs inside (the search app batches its index
+    # updates, so the demo is indexed once at the end rather than after every save).
+    wraps: Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)

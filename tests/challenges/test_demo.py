@@ -19,7 +19,7 @@ from challenges.models import (
 )
 from marketplace.accounts.models import User
 from marketplace.core.models import AuditEvent
-from tests.conftest import mfa_login
+from tests.conftest import mfa_login, module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +48,12 @@ def counts() -> dict:
     }
 
 
-@pytest.fixture
-def seeded():
-    seed()
-    return {c.slug: c for c in Challenge.objects.all()}
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The whole demo, seeded once for this module (see ``tests.conftest.module_data``)."""
+    with module_data(django_db_blocker):
+        seed()
+        yield {c.slug: c for c in Challenge.objects.all()}
 
 
 def test_seeding_twice_changes_nothing(seeded):

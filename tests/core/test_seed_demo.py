@@ -15,6 +15,21 @@ from marketplace.home.models import GuidanceIndexPage, GuidancePage, HomePage, S
 
 pytestmark = pytest.mark.django_db
 
+# The accounts and home seeders are what this module checks; the apps' own demo worlds are
+# checked in their test_demo modules. Seeding everything takes about 20 s, so only the tests
+# marked ``whole_demo`` run every registered seeder.
+CORE_SEEDERS = ("accounts", "home")
+
+
+@pytest.fixture(autouse=True)
+def _core_seeders_only(request, monkeypatch):
+    if request.node.get_closest_marker("whole_demo"):
+        return
+    slot = registry._slots[DemoSeeder]
+    monkeypatch.setattr(
+        slot, "items", {key: item for key, item in slot.items.items() if key in CORE_SEEDERS}
+    )
+
 
 def seed(*args: str) -> str:
     out = StringIO()
@@ -109,6 +124,7 @@ def test_admin_is_staff_superuser_with_the_demo_totp_secret():
     assert authenticator.wrap().instance.data["secret"] == demo.DEMO_TOTP_SECRET
 
 
+@pytest.mark.whole_demo
 def test_running_twice_changes_nothing():
     seed()
     first = snapshot()
@@ -236,6 +252,7 @@ def test_with_no_seeders_registered_it_runs_and_prints_no_table(seeders):
     assert "Demo accounts" not in seed()
 
 
+@pytest.mark.whole_demo
 def test_registers_a_seeder_for_accounts_content_and_suppliers():
     assert [s.key for s in registry.contributions(DemoSeeder)][:2] == ["accounts", "home"]
     assert "suppliers" in [s.key for s in registry.contributions(DemoSeeder)]

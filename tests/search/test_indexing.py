@@ -134,6 +134,28 @@ def test_approved_supplier_is_indexed_and_edits_are_searchable():
     assert found("battery buses") == [profile.pk]
 
 
+def test_deferred_writes_each_entry_once_on_leaving():
+    with indexing.deferred():
+        profile = SupplierProfileFactory(approved=True, summary="Hydrogen buses.")
+        CaseStudyFactory(profile=profile, title="Depot trial")
+        with indexing.deferred():  # nested: joins the outer batch
+            profile.summary = "Battery buses."
+            profile.save()
+        assert not SupplierEntry.objects.filter(pk=profile.pk).exists()
+    assert found("battery depot") == [profile.pk]
+    assert found("hydrogen") == []
+
+
+def test_deferred_queues_nothing_if_the_block_fails():
+    with pytest.raises(RuntimeError), indexing.deferred():
+        profile = SupplierProfileFactory(approved=True, summary="Hydrogen buses.")
+        raise RuntimeError
+    assert not SupplierEntry.objects.filter(pk=profile.pk).exists()
+    # The batch is over: the next save is indexed at once again.
+    profile.save()
+    assert found("hydrogen") == [profile.pk]
+
+
 @pytest.mark.parametrize("status", ["suspended", "draft", "changes_requested"])
 def test_supplier_leaving_approved_is_removed(status):
     profile = SupplierProfileFactory(approved=True, summary="Hydrogen buses.")

@@ -5,9 +5,11 @@ from django.utils import timezone
 
 from marketplace.accounts.models import Membership, Organisation, Role, User
 from marketplace.core import geo
+from search import indexing
 from suppliers import demo
 from suppliers.models import CaseStudy, Certification, Listing, Region, SupplierProfile
 from suppliers.sizing import classify_size
+from tests.conftest import module_data
 from tests.factories.accounts import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +23,18 @@ def counts() -> dict[str, int]:
 
 def run() -> str:
     out = io.StringIO()
-    demo.seed(stdout=out)
+    # As seed_demo does: the search index is written once at the end, not after every save.
+    with indexing.deferred():
+        demo.seed(stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo suppliers, seeded once for the tests that only read them."""
+    with module_data(django_db_blocker):
+        run()
+        yield
 
 
 def test_seed_is_idempotent():
@@ -40,8 +52,7 @@ def test_seed_is_idempotent():
     assert first["SupplierProfile"] >= 40
 
 
-def test_approved_suppliers_cover_all_twelve_regions():
-    run()
+def test_approved_suppliers_cover_all_twelve_regions(seeded):
     approved = SupplierProfile.objects.filter(status=SupplierProfile.Status.APPROVED)
     assert set(approved.values_list("region_id", flat=True)) == set(
         Region.objects.values_list("code", flat=True)
@@ -49,8 +60,7 @@ def test_approved_suppliers_cover_all_twelve_regions():
     assert approved.count() >= 30
 
 
-def test_locations_come_from_the_postcode_lookup():
-    run()
+def test_locations_come_from_the_postcode_lookup(seeded):
     for profile in SupplierProfile.objects.all():
         place = geo.lookup_postcode(profile.postcode)
         # Exact in Great Britain; the district centre in Northern Ireland (licence terms).
@@ -62,8 +72,7 @@ def test_locations_come_from_the_postcode_lookup():
         assert profile.region_id == place.region_code
 
 
-def test_mixed_sizes_statuses_vcses_and_offers():
-    run()
+def test_mixed_sizes_statuses_vcses_and_offers(seeded):
     profiles = SupplierProfile.objects.all()
     assert set(profiles.values_list("size_band", flat=True)) == {
         "micro",
@@ -89,8 +98,7 @@ def test_mixed_sizes_statuses_vcses_and_offers():
     assert profiles.filter(has_public_sector_experience=False).exists()
 
 
-def test_every_demo_supplier_has_an_admin_who_can_sign_in():
-    run()
+def test_every_demo_supplier_has_an_admin_who_can_sign_in(seeded):
     for profile in SupplierProfile.objects.select_related("organisation"):
         user = User.objects.get(email=f"{profile.slug}@{demo.EMAIL_DOMAIN}")
         assert user.check_password(demo.DEMO_PASSWORD)
@@ -116,8 +124,7 @@ def test_without_northern_sensors_the_seed_says_so():
     assert not SupplierProfile.objects.filter(legal_name="Northern Sensors Ltd").exists()
 
 
-def test_demo_suppliers_show_in_the_directory_and_api(client):
-    run()
+def test_demo_suppliers_show_in_the_directory_and_api(seeded, client):
     approved = SupplierProfile.objects.filter(status=SupplierProfile.Status.APPROVED).count()
     assert client.get("/api/v1/suppliers").json()["count"] == approved
     assert f"{approved} suppliers" in client.get("/suppliers/").content.decode()
@@ -126,12 +133,11 @@ def test_demo_suppliers_show_in_the_directory_and_api(client):
     assert body["location"]["outward_code"] == "BT1"
 
 
-def test_demo_profiles_answer_every_question_except_drafts():
+def test_demo_profiles_answer_every_question_except_drafts(seeded):
     from suppliers.completeness import missing_required
     from suppliers.demo.seed import ANSWERED_STEPS
     from suppliers.views.questions import STEPS
 
     assert set(ANSWERED_STEPS) == {step.key for step in STEPS}
-    run()
     for profile in SupplierProfile.objects.exclude(status=SupplierProfile.Status.DRAFT):
         assert not missing_required(profile), profile.legal_name

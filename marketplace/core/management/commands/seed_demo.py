@@ -53,6 +53,9 @@ class Command(BaseCommand):
                 quiet.callback(trace.setLevel, trace.level)
                 trace.setLevel(logging.WARNING)
             for seeder in seeders:
+                if seeder.wraps:
+                    quiet.enter_context(seeder.wraps())
+            for seeder in seeders:
                 seeder.run(self.stdout)
         self._print_accounts(seeders)
 
