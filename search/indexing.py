@@ -16,6 +16,7 @@ when Elasticsearch is unreachable. When Elasticsearch is configured, updates are
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -138,10 +139,21 @@ def reindex_all(
     return counts
 
 
+def _counts_changed(spec) -> None:
+    """Cached totals and facet counts of this index are out of date: now for this process,
+    and again at commit for the others (which may have counted the old rows meanwhile)."""
+    from .backends.database import new_generation
+
+    index = spec.name
+    new_generation(index)
+    transaction.on_commit(lambda: new_generation(index))
+
+
 def _delete_entries(spec, ids) -> int:
     ids = sorted(ids)
     if not ids:
         return 0
+    _counts_changed(spec)
     if connection.vendor == "postgresql":
         # Plain DELETEs: the ORM would first read every row to cascade in Python.
         entry_table, pk_column = spec.entry._meta.db_table, spec.entry._meta.pk.column
@@ -177,16 +189,25 @@ def _token_columns(doc: dict) -> dict:
 
 def _pg_insert_entries(table: str, columns: list[tuple[str, str]], rows: list, docs) -> None:
     """PostgreSQL: insert a batch of entries in one statement, each column travelling as one
-    array, with the weighted vector computed in the same statement from the documents' words."""
+    array, with the weighted vector computed in the same statement from the documents' words.
+    JSON columns travel as text and are cast in the statement."""
     names = [name for name, _type in columns]
-    arrays = [[row[i] for row in rows] for i in range(len(columns))]
+    arrays = [
+        [json.dumps(row[i]) if sql_type == "jsonb" else row[i] for row in rows]
+        for i, (_name, sql_type) in enumerate(columns)
+    ]
     texts = [_weighted_words(doc) for doc in docs]
     arrays += [[words[weight] for words in texts] for weight in "ABCD"]
-    casts = ", ".join(f"%s::{sql_type}[]" for _name, sql_type in columns)
+    casts = ", ".join(
+        f"%s::{'text' if sql_type == 'jsonb' else sql_type}[]" for _name, sql_type in columns
+    )
+    selected = ", ".join(
+        f"v.{name}::jsonb" if sql_type == "jsonb" else f"v.{name}" for name, sql_type in columns
+    )
     sql = f"""
         INSERT INTO {table} ({", ".join(names)}, vector, tokens_a, tokens_b, tokens_c,
                              tokens_d, indexed_at)
-        SELECT {", ".join("v." + n for n in names)},
+        SELECT {selected},
             setweight(to_tsvector('english', v.text_a), 'A')
             || setweight(to_tsvector('english', v.text_b), 'B')
             || setweight(to_tsvector('english', v.text_c), 'C')
@@ -202,15 +223,13 @@ def _pg_insert_entries(table: str, columns: list[tuple[str, str]], rows: list, d
         cursor.execute(sql, params)
 
 
-def _pg_insert_terms(table: str, rows: list, *, with_expiry: bool) -> None:
+def _pg_insert_terms(table: str, rows: list) -> None:
     if not rows:
         return
-    columns = ["entry_id", "kind", "value"] + (["expires_on"] if with_expiry else [])
-    casts = ["bigint", "text", "text"] + (["date"] if with_expiry else [])
-    arrays = [[row[i] for row in rows] for i in range(len(columns))]
+    arrays = [[row[i] for row in rows] for i in range(3)]
     sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-        f"SELECT * FROM unnest({', '.join(f'%s::{c}[]' for c in casts)})"
+        f"INSERT INTO {table} (entry_id, kind, value) "  # noqa: S608
+        "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[])"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, arrays)
@@ -228,6 +247,8 @@ SUPPLIER_COLUMNS = [
     ("rating_average", "float8"),
     ("rating_count", "integer"),
     ("new_to_public_sector", "boolean"),
+    ("capabilities", "jsonb"),
+    ("certified_until", "jsonb"),
 ]
 CHALLENGE_COLUMNS = [
     ("challenge_id", "bigint"),
@@ -263,15 +284,11 @@ def _supplier_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple]]:
                 doc["rating_average"],
                 doc["rating_count"],
                 doc["new_to_public_sector"],
+                dict.fromkeys(doc["capability_slugs"], 1),
+                {c["scheme"]: c["expires_on"].toordinal() for c in doc["certifications"]},
             )
         )
-        terms += [(pk, TermKind.CAPABILITY.value, v, None) for v in doc["capability_slugs"]]
-        terms += [(pk, TermKind.CAPABILITY_TOP.value, v, None) for v in doc["capability_top"]]
-        terms += [(pk, TermKind.REMOTE_REGION.value, v, None) for v in doc["remote_regions"]]
-        terms += [
-            (pk, TermKind.CERTIFICATION.value, c["scheme"], c["expires_on"])
-            for c in doc["certifications"]
-        ]
+        terms += [(pk, TermKind.REMOTE_REGION.value, v) for v in doc["remote_regions"]]
     return entries, terms
 
 
@@ -304,13 +321,14 @@ def _challenge_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple]]:
 
 def _write(spec, docs: list[dict]) -> None:
     """Replace the entries (and terms) of these documents."""
+    _counts_changed(spec)
     _delete_entries(spec, [doc["id"] for doc in docs])
     if not docs:
         return
     entries, terms = spec.rows(docs)
     if connection.vendor == "postgresql":
         _pg_insert_entries(spec.entry._meta.db_table, spec.columns, entries, docs)
-        _pg_insert_terms(spec.term._meta.db_table, terms, with_expiry=spec.term is SupplierTerm)
+        _pg_insert_terms(spec.term._meta.db_table, terms)
         return
     names = [name for name, _type in spec.columns]
     spec.entry.objects.bulk_create(
@@ -319,14 +337,15 @@ def _write(spec, docs: list[dict]) -> None:
             for row, doc in zip(entries, docs, strict=True)
         ]
     )
-    term_names = ["entry_id", "kind", "value", "expires_on"]
+    term_names = ["entry_id", "kind", "value"]
     spec.term.objects.bulk_create(
-        [spec.term(**dict(zip(term_names, row, strict=False))) for row in terms]
+        [spec.term(**dict(zip(term_names, row, strict=True))) for row in terms]
     )
 
 
 class _Spec:
-    def __init__(self, *, entry, term, iter_documents, rows, columns, source_queryset):
+    def __init__(self, *, name, entry, term, iter_documents, rows, columns, source_queryset):
+        self.name = name
         self.entry = entry
         self.term = term
         self.iter_documents = iter_documents
@@ -340,6 +359,7 @@ class _Spec:
 
 _SPECS = {
     "suppliers": _Spec(
+        name="suppliers",
         entry=SupplierEntry,
         term=SupplierTerm,
         iter_documents=documents.iter_supplier_documents,
@@ -348,6 +368,7 @@ _SPECS = {
         source_queryset=lambda: documents.supplier_queryset().only("pk"),
     ),
     "challenges": _Spec(
+        name="challenges",
         entry=ChallengeEntry,
         term=ChallengeTerm,
         iter_documents=documents.iter_challenge_documents,

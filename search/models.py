@@ -2,8 +2,10 @@
 
 ``SupplierEntry`` and ``ChallengeEntry`` hold only what a query filters, sorts or counts by, so
 a search pages ids over these rows and never reads the wide source rows (the page loads them
-after, for the ids it shows). Multi-valued facts (capabilities with their ancestors,
-certifications with expiry, regions served remotely, buyers) are rows of ``*Term``.
+after, for the ids it shows). A supplier's capabilities (with their headings) and certificates
+are JSON objects on its entry, so a filter or a facet over them reads only the entry row (one
+scan counts every facet at once); regions served remotely and a challenge's capabilities and
+buyers are rows of ``*Term``.
 
 Only approved suppliers and public challenges have an entry. Rows are written by
 ``search.indexing`` from ``search.documents`` (the same documents Elasticsearch indexes), never
@@ -20,8 +22,10 @@ from suppliers.models import SupplierProfile
 
 
 class TermKind(models.TextChoices):
+    # Challenges only (a supplier's are on its entry).
     CAPABILITY = "capability", "Capability or one of its headings"
     CAPABILITY_TOP = "capability_top", "Capability heading"
+    # Historical: moved onto the supplier entry (migration 0002).
     CERTIFICATION = "certification", "Certification"
     REMOTE_REGION = "remote_region", "Region served remotely"
     BUYER = "buyer", "Buyer or co-funder"
@@ -59,6 +63,12 @@ class SupplierEntry(IndexedText):
     rating_average = models.FloatField(null=True)
     rating_count = models.PositiveIntegerField(default=0)
     new_to_public_sector = models.BooleanField(default=False)
+    # Every capability offered, with its headings, as {slug: 1}: "any of these" is one test of
+    # the row on both databases (PostgreSQL: the ``?|`` operator on a GIN index).
+    capabilities = models.JSONField(default=dict)
+    # The latest expiry of each certification scheme held, as {scheme: date.toordinal()}.
+    # "In date" is asked at query time, so an expiry takes effect without reindexing.
+    certified_until = models.JSONField(default=dict)
 
     class Meta:
         verbose_name_plural = "supplier entries"
@@ -78,9 +88,6 @@ class SupplierTerm(models.Model):
     entry = models.ForeignKey(SupplierEntry, on_delete=models.CASCADE, related_name="terms")
     kind = models.CharField(max_length=20, choices=TermKind.choices)
     value = models.CharField(max_length=100)
-    # Certifications only: the last day the certificate is valid ("in date" is asked at query
-    # time, so an expiry takes effect without reindexing).
-    expires_on = models.DateField(null=True)
 
     class Meta:
         constraints = [

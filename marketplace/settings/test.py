@@ -20,3 +20,6 @@ STATIC_ROOT = None
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 TEST_REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
+# Every search counts, so query-count tests see the same statements every time; the cache has
+# its own tests (tests/search/test_database_backend.py), which switch it on.
+SEARCH_COUNTS_CACHE_SECONDS = 0

@@ -1,14 +1,18 @@
 """The database backend (the default): PostgreSQL full-text search over the narrow entry tables
 of ``search.models``, portable SQL on SQLite with the same result sets.
 
-A query runs as a handful of SQL statements whatever the data size: COUNT, one page of ids
-(id-first: the narrow rows are sorted and cut, wide rows are loaded by the caller for those ids
-only), one GROUP BY per facet asked for, and one read of the page's summaries for highlights.
+A query runs as a handful of SQL statements whatever the data size: the total with every facet
+asked for (suppliers: one statement of conditional counts, so the matching rows are read once;
+challenges: one GROUP BY per facet), one page of ids (id-first: the narrow rows are sorted and
+cut, wide rows are loaded by the caller for those ids only), and one read of the page's
+summaries for highlights. Totals and facet counts are reused until the index changes (see
+``_counts``).
 
 - Text: every word must match (AND), stemmed as PostgreSQL's ``english`` configuration stems
   (``search.text``). PostgreSQL: ``vector @@ plainto_tsquery('english', ...)`` on the GIN-indexed
-  weighted vector, ranked by ``ts_rank_cd``. SQLite: each lexeme looked up in the lexeme
-  columns, ranked by the best weight each lexeme matched.
+  weighted vector, ranked by ``ts_rank`` (``ts_rank_cd`` costs a third more on broad matches).
+  SQLite: each lexeme looked up in the lexeme columns, ranked by the best weight each lexeme
+  matched.
 - Geo: a bounding box on the indexed latitude/longitude, then the exact great-circle distance in
   SQL (``search.geo``). Suppliers serving the point's region remotely are added on request.
 - Order: the sort asked for, then the primary key, so pages never overlap or skip.
@@ -17,18 +21,22 @@ only), one GROUP BY per facet asked for, and one read of the page's summaries fo
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery as PgSearchQuery
 from django.contrib.postgres.search import SearchRank
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Collate
 from django.utils import timezone
 
 from challenges.models import Challenge
-from suppliers.models import SupplierProfile
+from suppliers.models import Capability, Certification, Region, SupplierProfile
 
 from .. import geo, text
 from ..models import ChallengeEntry, ChallengeTerm, SupplierEntry, SupplierTerm, TermKind
@@ -89,12 +97,8 @@ class DatabaseBackend:
             plan = spec.apply_geo(plan, query)
         base = plan.qs
 
-        total = base.count()
-        facets = {
-            name: spec.facet(base, name)
-            for name in dict.fromkeys(query.facets)
-            if name in spec.facets
-        }
+        wanted = [name for name in dict.fromkeys(query.facets) if name in spec.facets]
+        total, facets = _counts(query, wanted, lambda: spec.count_and_facets(base, wanted))
         page_size = max(1, min(int(query.page_size), MAX_PAGE_SIZE))
         offset = max(0, (int(query.page) - 1) * page_size)
         hits: list[Hit] = []
@@ -122,6 +126,53 @@ class DatabaseBackend:
         return SearchResult(hits=hits, total=total, facets=facets)
 
 
+# --- Counts cache -----------------------------------------------------------------------------
+
+
+def _counts(query: SearchQuery, wanted: list[str], compute):
+    """The total and facet counts, from the cache when the same search (whatever its page and
+    sort) was counted since the index last changed: paging and re-sorting then cost one
+    query, and the unfiltered directory's counts are read once per change. Like Elasticsearch's
+    request cache: any write to the index starts a new generation (``search.indexing``), and
+    entries also expire after ``SEARCH_COUNTS_CACHE_SECONDS`` (0 turns the cache off)."""
+    seconds = getattr(settings, "SEARCH_COUNTS_CACHE_SECONDS", 0)
+    if not seconds:
+        return compute()
+    key = _counts_key(query, wanted)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    counted = compute()
+    cache.set(key, counted, seconds)
+    return counted
+
+
+def _counts_key(query: SearchQuery, wanted: list[str]) -> str:
+    near = query.near
+    described = repr(
+        (
+            query.text,
+            sorted((k, repr(v)) for k, v in (query.filters or {}).items()),
+            (near.latitude, near.longitude, near.region) if near else None,
+            query.radius_miles,
+            query.include_remote,
+            tuple(wanted),
+            timezone.localdate(),  # certificates go out of date at midnight
+        )
+    )
+    digest = hashlib.sha256(described.encode()).hexdigest()[:32]
+    return f"search:counts:{query.index}:{generation(query.index)}:{digest}"
+
+
+def generation(index: str) -> str:
+    return cache.get(f"search:generation:{index}") or "0"
+
+
+def new_generation(index: str) -> None:
+    """Called by ``search.indexing`` after every write to ``index``."""
+    cache.set(f"search:generation:{index}", uuid.uuid4().hex, None)
+
+
 # --- Text -------------------------------------------------------------------------------------
 
 
@@ -146,7 +197,7 @@ def _pg_query(terms) -> PgSearchQuery:
 
 def _rank(terms):
     if _is_postgres():
-        return SearchRank(F("vector"), _pg_query(terms), cover_density=True)
+        return SearchRank(F("vector"), _pg_query(terms))
     score = None
     for _word, lexeme in terms:
         needle = f" {lexeme} "
@@ -202,6 +253,22 @@ def _values(value) -> tuple:
     return tuple(value)
 
 
+def _any_in_date(schemes, today) -> Q:
+    """Holds a certificate of any of ``schemes`` that is in date ``today``."""
+    condition = Q()
+    for scheme in schemes:
+        condition |= Q(**{f"certified_until__{scheme}__gte": today.toordinal()})
+    return condition
+
+
+def _region_codes() -> list[str]:
+    return list(Region.objects.order_by("order").values_list("code", flat=True))
+
+
+def _capability_headings() -> list[str]:
+    return list(Capability.objects.filter(parent__isnull=True).values_list("slug", flat=True))
+
+
 def _term_ids(term_model, kind: str, values, **extra) -> QuerySet:
     return term_model.objects.filter(kind=kind, value__in=[str(v) for v in values], **extra).values(
         "entry_id"
@@ -237,6 +304,13 @@ class _IndexSpec:
     entry: Any
     facets: tuple[str, ...]
 
+    def count_and_facets(self, qs: QuerySet, names) -> tuple[int, dict[str, dict[str, int]]]:
+        """The total, then one GROUP BY per facet asked for."""
+        return qs.count(), {name: self.facet(qs, name) for name in names}
+
+    def facet(self, qs: QuerySet, name: str) -> dict[str, int]:
+        raise NotImplementedError
+
 
 class _Suppliers(_IndexSpec):
     entry = SupplierEntry
@@ -253,18 +327,9 @@ class _Suppliers(_IndexSpec):
         if _values(f.get("region")):
             qs = qs.filter(region__in=_values(f["region"]))
         if _values(f.get("capability")):
-            qs = qs.filter(
-                pk__in=_term_ids(SupplierTerm, TermKind.CAPABILITY, _values(f["capability"]))
-            )
+            qs = qs.filter(capabilities__has_any_keys=[str(v) for v in _values(f["capability"])])
         if _values(f.get("certification")):
-            qs = qs.filter(
-                pk__in=_term_ids(
-                    SupplierTerm,
-                    TermKind.CERTIFICATION,
-                    _values(f["certification"]),
-                    expires_on__gte=today,
-                )
-            )
+            qs = qs.filter(_any_in_date(_values(f["certification"]), today))
         if f.get("min_rating") is not None:
             qs = qs.filter(rating_average__gte=float(f["min_rating"]))
         if f.get("new_to_public_sector") is not None:
@@ -277,13 +342,37 @@ class _Suppliers(_IndexSpec):
             extra = Q(pk__in=_term_ids(SupplierTerm, TermKind.REMOTE_REGION, [query.near.region]))
         return _geo(plan, query, extra=extra)
 
-    def facet(self, qs: QuerySet, name: str) -> dict[str, int]:
+    def count_and_facets(self, qs: QuerySet, names) -> tuple[int, dict[str, dict[str, int]]]:
+        """The total and every facet asked for in one statement: one conditional count per
+        value a facet can take, so the matching rows are read once, however many facets."""
+        today = timezone.localdate()
+        counters: dict[str, tuple[str, str]] = {}
+        aggregates = {"total": Count("pk")}
+        for name in names:
+            for value, condition in self._facet_conditions(name, today):
+                alias = f"f{len(counters)}"
+                counters[alias] = (name, value)
+                aggregates[alias] = Count("pk", filter=condition)
+        row = qs.order_by().aggregate(**aggregates)
+        facets: dict[str, dict[str, int]] = {name: {} for name in names}
+        for alias, (name, value) in counters.items():
+            if row[alias]:  # like a terms aggregation: values no result has are left out
+                facets[name][value] = row[alias]
+        return row["total"], {name: dict(sorted(counts.items())) for name, counts in facets.items()}
+
+    @staticmethod
+    def _facet_conditions(name: str, today) -> list[tuple[str, Q]]:
+        if name == "size_band":
+            return [(v, Q(size_band=v)) for v in SupplierProfile.SizeBand.values]
+        if name == "region":
+            return [(code, Q(region=code)) for code in _region_codes()]
+        if name == "vcse":
+            return [("true", Q(is_vcse=True)), ("false", Q(is_vcse=False))]
         if name == "capability":
-            return _term_facet(qs, TermKind.CAPABILITY_TOP)
+            return [(slug, Q(capabilities__has_key=slug)) for slug in _capability_headings()]
         if name == "certification":
-            return _term_facet(qs, TermKind.CERTIFICATION, expires_on__gte=timezone.localdate())
-        column = {"vcse": "is_vcse"}.get(name, name)
-        return _column_facet(qs, column)
+            return [(v, _any_in_date((v,), today)) for v in Certification.Scheme.values]
+        raise ValueError(f"Unknown supplier facet {name!r}")
 
     def order(self, query: SearchQuery, *, ranked: bool, with_distance: bool) -> list:
         sort = query.sort
