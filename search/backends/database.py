@@ -5,8 +5,9 @@ A query runs as a handful of SQL statements whatever the data size: the total wi
 asked for (suppliers: one statement of conditional counts, so the matching rows are read once;
 challenges: one GROUP BY per facet), one page of ids (id-first: the narrow rows are sorted and
 cut, wide rows are loaded by the caller for those ids only), and one read of the page's
-summaries for highlights. Totals and facet counts are reused until the index changes (see
-``_counts``).
+summaries for highlights. A text search in relevance order without facets counts its matches
+in the statement that ranks them (PostgreSQL). Totals and facet counts are reused until the
+index changes (see ``_cached_counts``).
 
 - Text: every word must match (AND), stemmed as PostgreSQL's ``english`` configuration stems
   (``search.text``). PostgreSQL: ``vector @@ plainto_tsquery('english', ...)`` on the GIN-indexed
@@ -98,20 +99,31 @@ class DatabaseBackend:
         base = plan.qs
 
         wanted = [name for name in dict.fromkeys(query.facets) if name in spec.facets]
-        total, facets = _counts(query, wanted, lambda: spec.count_and_facets(base, wanted))
         page_size = max(1, min(int(query.page_size), MAX_PAGE_SIZE))
         offset = max(0, (int(query.page) - 1) * page_size)
+        limit = min(offset + page_size, MAX_RESULT_WINDOW)
+        ranked = base.annotate(score=_rank(terms)) if terms else base
+        order = spec.order(query, ranked=bool(terms), with_distance=plan.with_distance)
+        columns = (
+            ["pk"] + (["score"] if terms else []) + (["distance"] if plan.with_distance else [])
+        )
+
+        counted = _cached_counts(query, wanted)
+        rows = None
+        if counted is None and order == _BY_SCORE and not wanted and offset < limit:
+            # Ranking reads every match anyway: count them in the same statement.
+            rows, total = _ranked_page_and_total(ranked, columns, offset, limit)
+            if total is not None:
+                counted = (total, {})
+                _store_counts(query, wanted, counted)
+        if counted is None:
+            counted = spec.count_and_facets(base, wanted)
+            _store_counts(query, wanted, counted)
+        total, facets = counted
         hits: list[Hit] = []
-        if offset < min(total, MAX_RESULT_WINDOW):
-            limit = min(offset + page_size, MAX_RESULT_WINDOW)
-            qs = base
-            if terms:
-                qs = qs.annotate(score=_rank(terms))
-            order = spec.order(query, ranked=bool(terms), with_distance=plan.with_distance)
-            columns = (
-                ["pk"] + (["score"] if terms else []) + (["distance"] if plan.with_distance else [])
-            )
-            rows = list(qs.order_by(*order).values(*columns)[offset:limit])
+        if rows is None and offset < min(total, MAX_RESULT_WINDOW):
+            rows = list(ranked.order_by(*order).values(*columns)[offset:limit])
+        if rows:
             snippets = spec.snippets([r["pk"] for r in rows]) if terms else {}
             lexemes = [lexeme for _word, lexeme in terms]
             hits = [
@@ -126,25 +138,50 @@ class DatabaseBackend:
         return SearchResult(hits=hits, total=total, facets=facets)
 
 
+_BY_SCORE = ["-score", "pk"]
+
+
+def _ranked_page_and_total(ranked: QuerySet, columns, offset: int, limit: int):
+    """PostgreSQL, a text search in relevance order with no facets: the page and the number of
+    matches from one reading of the matching rows (counting first would read them twice).
+    Returns (rows, total); the total is None when the page is empty (past the last match), as
+    then no row carries it. SQLite: (None, None), so the caller counts as usual."""
+    if not _is_postgres():
+        return None, None
+    sql, params = ranked.order_by().values(*columns).query.sql_with_params()
+    statement = (
+        f"WITH matches AS MATERIALIZED ({sql}) "  # noqa: S608 - compiled by the ORM
+        "SELECT (SELECT count(*) FROM matches) AS total, matches.* FROM matches "
+        "ORDER BY matches.score DESC, matches.pk LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, limit - offset, offset])
+        names = [column.name for column in cursor.description]
+        fetched = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    if not fetched:
+        return None, None
+    return fetched, fetched[0]["total"]
+
+
 # --- Counts cache -----------------------------------------------------------------------------
+#
+# A search's total and facet counts are reused while the same search (whatever its page and
+# sort) runs again before the index changes: paging and re-sorting then cost one query, and the
+# unfiltered directory's counts are read once per change. Like Elasticsearch's request cache:
+# any write to the index starts a new generation (``search.indexing``), and entries also expire
+# after ``SEARCH_COUNTS_CACHE_SECONDS`` (0 turns the cache off).
 
 
-def _counts(query: SearchQuery, wanted: list[str], compute):
-    """The total and facet counts, from the cache when the same search (whatever its page and
-    sort) was counted since the index last changed: paging and re-sorting then cost one
-    query, and the unfiltered directory's counts are read once per change. Like Elasticsearch's
-    request cache: any write to the index starts a new generation (``search.indexing``), and
-    entries also expire after ``SEARCH_COUNTS_CACHE_SECONDS`` (0 turns the cache off)."""
+def _cached_counts(query: SearchQuery, wanted: list[str]):
+    if not getattr(settings, "SEARCH_COUNTS_CACHE_SECONDS", 0):
+        return None
+    return cache.get(_counts_key(query, wanted))
+
+
+def _store_counts(query: SearchQuery, wanted: list[str], counted) -> None:
     seconds = getattr(settings, "SEARCH_COUNTS_CACHE_SECONDS", 0)
-    if not seconds:
-        return compute()
-    key = _counts_key(query, wanted)
-    found = cache.get(key)
-    if found is not None:
-        return found
-    counted = compute()
-    cache.set(key, counted, seconds)
-    return counted
+    if seconds:
+        cache.set(_counts_key(query, wanted), counted, seconds)
 
 
 def _counts_key(query: SearchQuery, wanted: list[str]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 import search
@@ -63,6 +64,20 @@ def test_counts_are_reused_until_the_index_changes(world, settings, django_asser
     assert after.total == first.total + 1
     assert after.facets["size_band"]["micro"] == first.facets["size_band"].get("micro", 0) + 1
     assert added.pk in {hit.id for hit in run(**query, sort="name", page_size=100).hits}
+
+
+def test_a_ranked_text_search_counts_its_matches_while_ranking(world, django_assert_num_queries):
+    everyone = oracle(SearchQuery(index="suppliers", text="sensors")).ids
+    assert len(everyone) > 3
+    # PostgreSQL: the page and the total in one statement, then the highlights.
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
+        first = run(text="sensors", page_size=2)
+    assert first.total == len(everyone)
+    pages = [first] + [run(text="sensors", page_size=2, page=n) for n in range(2, 10)]
+    assert sorted(hit.id for page in pages for hit in page.hits) == sorted(everyone)
+    # Past the last page: nothing to show, still counted.
+    beyond = run(text="sensors", page_size=2, page=50)
+    assert (beyond.hits, beyond.total) == ([], len(everyone))
 
 
 def test_with_the_cache_off_every_search_counts(world, settings, django_assert_num_queries):
