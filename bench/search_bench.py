@@ -624,6 +624,11 @@ def run_mix(repeat: int, seed: int, skip_wagtail: bool) -> None:
             print(f"{label:<52} HTTP {response.status_code}: skipped")
             continue
         _row(label, _time(client.get, paths))
+    print("\nThe same requests with the counts cache on, as the site runs by default")
+    with override_settings(SEARCH_COUNTS_CACHE_SECONDS=60):
+        for label, paths in urls.items():
+            client.get(paths[0])
+            _row(f"{label} (cached counts)"[:52], _time(client.get, paths))
     if not skip_wagtail:
         print("\nBaseline: Wagtail's database search backend (same suppliers, same run)")
         _wagtail_baseline(texts(repeat), rng)
