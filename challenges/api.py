@@ -9,12 +9,13 @@
 """
 
 import datetime
-import math
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 from pydantic import Field
+
+from marketplace.core.api_paging import PageRequestError, page_of, read_page_request
 
 from .forms.filters import FILTER_NAMES, ChallengeFilterSet
 from .models import Challenge
@@ -22,8 +23,6 @@ from .selectors import challenges as selectors
 
 router = Router(tags=["challenges"])
 
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 ALLOWED_PARAMS = frozenset(FILTER_NAMES) | {"page", "page_size"}
 
 
@@ -99,19 +98,6 @@ def _challenge_out(request: HttpRequest, challenge: Challenge) -> dict:
     }
 
 
-def _page_url(request: HttpRequest, page: int) -> str:
-    params = request.GET.copy()
-    params["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-
-def _whole(request: HttpRequest, name: str, default: int) -> int | None:
-    text = request.GET.get(name, "")
-    if text == "":
-        return default
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
-
-
 @router.get(
     "",
     response={200: ChallengePage, 400: Error, 404: Error},
@@ -123,44 +109,20 @@ def _whole(request: HttpRequest, name: str, default: int) -> int | None:
     ),
 )
 def list_challenges(request: HttpRequest):
-    unknown = sorted(set(request.GET) - ALLOWED_PARAMS)
-    if unknown:
-        return Status(
-            400,
-            {
-                "detail": f"Unknown parameter {', '.join(unknown)}. "
-                f"Use: {', '.join(sorted(ALLOWED_PARAMS))}"
-            },
-        )
-    page_size = _whole(request, "page_size", DEFAULT_PAGE_SIZE)
-    page = _whole(request, "page", 1)
-    if page_size is None or not 1 <= page_size <= MAX_PAGE_SIZE:
-        return Status(400, {"detail": f"page_size must be between 1 and {MAX_PAGE_SIZE}"})
-    if page is None or page < 1:
-        return Status(400, {"detail": "page must be 1 or more"})
-    data = request.GET.copy()
-    if data.get("closing_soon") in ("true", "1"):
-        data["closing_soon"] = "on"
-    filterset = ChallengeFilterSet(data)
-    if not filterset.form.is_valid():
-        return Status(400, {"detail": filterset.error_text()})
-    challenges = selectors.challenge_list_public(filters=filterset.to_filters())
-    count = challenges.count()
-    last_page = max(1, math.ceil(count / page_size))
-    if page > last_page:
-        return Status(
-            404, {"detail": f"Page {page} does not exist: choose a page from 1 to {last_page}"}
-        )
-    start = (page - 1) * page_size
-    return Status(
-        200,
-        {
-            "count": count,
-            "next": _page_url(request, page + 1) if page < last_page else None,
-            "previous": _page_url(request, page - 1) if page > 1 else None,
-            "results": [_challenge_out(request, c) for c in challenges[start : start + page_size]],
-        },
-    )
+    try:
+        page, page_size = read_page_request(request, allowed=ALLOWED_PARAMS)
+        data = request.GET.copy()
+        if data.get("closing_soon") in ("true", "1"):
+            data["closing_soon"] = "on"
+        filterset = ChallengeFilterSet(data)
+        if not filterset.form.is_valid():
+            return Status(400, {"detail": filterset.error_text()})
+        challenges = selectors.challenge_list_public(filters=filterset.to_filters())
+        window = page_of(count=challenges.count(), page=page, page_size=page_size)
+    except PageRequestError as exc:
+        return Status(exc.status, {"detail": exc.detail})
+    results = [_challenge_out(request, c) for c in challenges[window.start : window.stop]]
+    return Status(200, window.body(request, results))
 
 
 @router.get(

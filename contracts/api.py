@@ -12,19 +12,24 @@
 """
 
 import datetime
-import math
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
+
+from marketplace.core.api_paging import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    PageRequestError,
+    page_of,
+    read_page_request,
+)
 
 from . import selectors_portfolio as selectors
 from .models import Contract
 
 router = Router(tags=["contracts"])
 
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 STATUSES = tuple(str(s) for s in selectors.PUBLIC_STATUSES)
 ALLOWED_PARAMS = frozenset({"page", "page_size", "status"})
 # Larger numbers cannot be an id (and would overflow the database's integer).
@@ -146,19 +151,6 @@ def _contract_out(contract: Contract) -> dict:
     }
 
 
-def _page_url(request: HttpRequest, page: int) -> str:
-    params = request.GET.copy()
-    params["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-
-def _whole(request: HttpRequest, name: str, default: int) -> int | None:
-    text = request.GET.get(name, "")
-    if text == "":
-        return default
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
-
-
 @router.get(
     "",
     response={200: ContractPage, 400: Error, 404: Error},
@@ -171,43 +163,19 @@ def _whole(request: HttpRequest, name: str, default: int) -> int | None:
     ),
 )
 def list_contracts(request: HttpRequest):
-    unknown = sorted(set(request.GET) - ALLOWED_PARAMS)
-    if unknown:
-        return Status(
-            400,
-            {
-                "detail": f"Unknown parameter {', '.join(unknown)}. "
-                f"Use: {', '.join(sorted(ALLOWED_PARAMS))}"
-            },
-        )
-    page_size = _whole(request, "page_size", DEFAULT_PAGE_SIZE)
-    page = _whole(request, "page", 1)
-    if page_size is None or not 1 <= page_size <= MAX_PAGE_SIZE:
-        return Status(400, {"detail": f"page_size must be between 1 and {MAX_PAGE_SIZE}"})
-    if page is None or page < 1:
-        return Status(400, {"detail": "page must be 1 or more"})
-    contracts = selectors.contract_list_public()
-    status = request.GET.get("status", "")
-    if status:
-        if status not in STATUSES:
-            return Status(400, {"detail": f"status must be one of {', '.join(STATUSES)}"})
-        contracts = contracts.filter(status=status)
-    count = contracts.count()
-    last_page = max(1, math.ceil(count / page_size))
-    if page > last_page:
-        return Status(
-            404, {"detail": f"Page {page} does not exist: choose a page from 1 to {last_page}"}
-        )
-    start = (page - 1) * page_size
-    return Status(
-        200,
-        {
-            "count": count,
-            "next": _page_url(request, page + 1) if page < last_page else None,
-            "previous": _page_url(request, page - 1) if page > 1 else None,
-            "results": [_contract_out(c) for c in contracts[start : start + page_size]],
-        },
-    )
+    try:
+        page, page_size = read_page_request(request, allowed=ALLOWED_PARAMS)
+        contracts = selectors.contract_list_public()
+        status = request.GET.get("status", "")
+        if status:
+            if status not in STATUSES:
+                return Status(400, {"detail": f"status must be one of {', '.join(STATUSES)}"})
+            contracts = contracts.filter(status=status)
+        window = page_of(count=contracts.count(), page=page, page_size=page_size)
+    except PageRequestError as exc:
+        return Status(exc.status, {"detail": exc.detail})
+    results = [_contract_out(c) for c in contracts[window.start : window.stop]]
+    return Status(200, window.body(request, results))
 
 
 @router.get(

@@ -10,7 +10,6 @@ calls ``payment_mark_paid`` and ``payment_retry``, the same services a commissio
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
@@ -20,29 +19,16 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from marketplace.core.errors import DomainError
 from marketplace.core.money import format_gbp
+from marketplace.core.wagtail_viewsets import ReadOnlyStaffPolicy, ReadOnlyViewSet
 
 from .models import Claim, Contract, Payment
 from .services.payments import payment_mark_paid, payment_retry
 
 PAYMENT_TRANSITIONS = Payment.TRANSITIONS
-
-
-class ReadOnlyStaffPolicy(ModelPermissionPolicy):
-    """Staff may view; nobody adds, edits or deletes contracts, claims or payments here."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and bool(user.is_active and user.is_staff)
-
-    def users_with_any_permission(self, actions):
-        if "view" not in actions:
-            return get_user_model().objects.none()
-        return get_user_model().objects.filter(is_active=True, is_staff=True)
 
 
 for _model in (Contract, Claim, Payment):
@@ -61,47 +47,13 @@ def payment_actions(payment: Payment) -> list[tuple[str, str]]:
     return actions
 
 
-class ReadOnlyViewSet(ModelViewSet):
-    """Index, inspect and history only: no add, edit, copy or delete screens are routed."""
-
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    add_to_reference_index = False
-    add_to_admin_menu = False
-    # No add or edit screens are routed (see get_urlpatterns); Wagtail still asks for fields.
-    form_fields = ["status"]
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
-            path("history/<str:pk>/", self.history_view, name="history"),
-            path("history-results/<str:pk>/", self.history_results_view, name="history_results"),
-        ]
-
-    def get_common_view_kwargs(self, **kwargs):
-        kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in (
-            "add_url_name",
-            "edit_url_name",
-            "delete_url_name",
-            "copy_url_name",
-            "usage_url_name",
-        ):
-            kwargs[name] = None
-        return kwargs
-
-    @property
-    def permission_policy(self):
-        return ReadOnlyStaffPolicy(self.model)
-
-
 class ContractViewSet(ReadOnlyViewSet):
     model = Contract
     icon = "doc-full-inverse"
     menu_label = "Contracts"
     name = "contract_admin"
+    # No add or edit screens are routed; Wagtail still asks for fields.
+    form_fields = ["status"]
     url_prefix = "contracts/all"
     list_display = ["reference", "title", "buyer", "supplier", "status", "rag", "accepted_at"]
     list_filter = ["status", "rag"]
@@ -136,6 +88,8 @@ class ClaimViewSet(ReadOnlyViewSet):
     icon = "form"
     menu_label = "Claims"
     name = "claim_admin"
+    # No add or edit screens are routed; Wagtail still asks for fields.
+    form_fields = ["status"]
     url_prefix = "contracts/claims"
     list_display = ["reference", "contract", "kind", "status", "requested_pence", "submitted_at"]
     list_filter = ["status", "kind"]
@@ -218,6 +172,8 @@ class PaymentViewSet(ReadOnlyViewSet):
     icon = "resubmit"
     menu_label = "Payments"
     name = "payment_admin"
+    # No add or edit screens are routed; Wagtail still asks for fields.
+    form_fields = ["status"]
     url_prefix = "contracts/payments"
     list_filter = ["status", "provider"]
     search_fields = ["claim__reference", "contract__reference", "provider_payment_id"]

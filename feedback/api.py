@@ -7,17 +7,22 @@
   at least 5 suppliers have answered, so no single supplier can be identified.
 """
 
-import math
-
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+
+from marketplace.core.api_paging import (
+    DEFAULT_PAGE_SIZE,
+    PageRequestError,
+    check_page_bounds,
+    page_of,
+)
 
 from . import selectors
 
 suppliers_router = Router(tags=["suppliers"])
 buyers_router = Router(tags=["buyers"])
 
-MAX_PAGE_SIZE = 100
+MISSING_PAGE = "Page {page} does not exist: choose 1 to {last}"
 
 
 class Error(Schema):
@@ -97,40 +102,27 @@ def _parse_id(value: str) -> int:
     return int(value)
 
 
-def _page_url(request: HttpRequest, page: int) -> str:
-    params = request.GET.copy()
-    params["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-
 @suppliers_router.get(
     "/{id}/reviews",
     response={200: ReviewPage, 400: Error, 404: Error},
     summary="Published reviews of an approved supplier",
 )
-def supplier_reviews(request: HttpRequest, id: str, page: int = 1, page_size: int = 20):
-    if not 1 <= page_size <= MAX_PAGE_SIZE:
-        return Status(400, {"detail": f"page_size must be between 1 and {MAX_PAGE_SIZE}"})
-    if page < 1:
-        return Status(400, {"detail": "page must be 1 or more"})
-    supplier = selectors.public_supplier_by_id(_parse_id(id))
-    if supplier is None:
-        return Status(404, {"detail": f"There is no approved supplier with id {id}"})
-    reviews = selectors.published_reviews(supplier.pk)
-    count = reviews.count()
-    last = max(1, math.ceil(count / page_size))
-    if page > last:
-        return Status(404, {"detail": f"Page {page} does not exist: choose 1 to {last}"})
-    start = (page - 1) * page_size
-    return Status(
-        200,
-        {
-            "count": count,
-            "next": _page_url(request, page + 1) if page < last else None,
-            "previous": _page_url(request, page - 1) if page > 1 else None,
-            "results": [_review_out(r) for r in reviews[start : start + page_size]],
-        },
-    )
+def supplier_reviews(
+    request: HttpRequest, id: str, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+):
+    try:
+        check_page_bounds(page=page, page_size=page_size)
+        supplier = selectors.public_supplier_by_id(_parse_id(id))
+        if supplier is None:
+            return Status(404, {"detail": f"There is no approved supplier with id {id}"})
+        reviews = selectors.published_reviews(supplier.pk)
+        window = page_of(
+            count=reviews.count(), page=page, page_size=page_size, missing=MISSING_PAGE
+        )
+    except PageRequestError as exc:
+        return Status(exc.status, {"detail": exc.detail})
+    results = [_review_out(r) for r in reviews[window.start : window.stop]]
+    return Status(200, window.body(request, results))
 
 
 @buyers_router.get(

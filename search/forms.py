@@ -28,8 +28,8 @@ from django.utils import timezone
 from challenges.models import Challenge
 from marketplace.core import geo
 from marketplace.core.forms import GovUKForm, MoneyField
+from suppliers import filters as supplier_filters
 from suppliers.forms import in_sentence
-from suppliers.models import Capability, Certification, SupplierProfile
 
 from . import places
 from .query import MAX_PAGE_SIZE, MAX_RESULT_WINDOW, GeoPoint, SearchQuery
@@ -101,20 +101,13 @@ class DecimalNumberField(forms.Field):
         return float(text)
 
 
-class _RepeatableSelect(forms.Select):
-    """A drop-down that also accepts the parameter repeated (``region=TLE&region=TLD``), so links
-    and API clients can ask for several values; the page offers one at a time."""
+class _RepeatableSelect(supplier_filters.RepeatableSelect):
+    """The directory's repeatable drop-down; here an empty value ("Anywhere") is no value."""
 
-    def value_from_datadict(self, data, files, name):
-        if hasattr(data, "getlist"):
-            return [v for v in data.getlist(name) if v != ""]
-        value = data.get(name)
-        if value in (None, ""):
-            return []
-        return [v for v in value if v != ""] if isinstance(value, list | tuple) else [value]
+    drop_blanks = True
 
 
-class RepeatableChoiceField(forms.MultipleChoiceField):
+class RepeatableChoiceField(supplier_filters.RepeatableChoiceField):
     widget = _RepeatableSelect
 
 
@@ -141,21 +134,12 @@ class _Capabilities:
     """The taxonomy, read once per form: grouped choices and each heading's entries."""
 
     def __init__(self):
-        headings: dict[int, tuple[Capability, list[Capability]]] = {}
-        entries = []
-        for capability in Capability.objects.order_by("order", "name"):
-            if capability.parent_id is None:
-                headings[capability.pk] = (capability, [])
-            else:
-                entries.append(capability)
-        self.names = {c.slug: c.name for c, _ in headings.values()}
+        groups, entries = supplier_filters.capability_tree()
+        self.names = {c.slug: c.name for c, _ in groups}
+        self.names.update((entry.slug, entry.name) for entry in entries)
         self.children: dict[str, list[str]] = {}
-        for entry in entries:
-            self.names[entry.slug] = entry.name
-            if entry.parent_id in headings:
-                headings[entry.parent_id][1].append(entry)
         choices: list = [("", "Any capability")]
-        for heading, children in sorted(headings.values(), key=lambda h: (h[0].order, h[0].name)):
+        for heading, children in groups:
             self.children[heading.slug] = [c.slug for c in children]
             self.names[heading.slug] = f"All {in_sentence(heading.name)}"
             options = [(heading.slug, self.names[heading.slug])]
@@ -389,32 +373,13 @@ class SupplierSearchForm(SearchForm):
     aliases = {"text": "q"}
 
     sme = YesNoField(label="Small and medium-sized businesses (SMEs) only", required=False)
-    size_band = forms.MultipleChoiceField(
-        label="Size of business",
-        required=False,
-        choices=SupplierProfile.SizeBand.choices,
-        widget=RepeatableCheckboxes,
-        error_messages={"invalid_choice": "Choose sizes from the list"},
-    )
+    size_band = supplier_filters.size_band_field(widget=RepeatableCheckboxes)
     vcse = YesNoField(
         label="Voluntary, community and social enterprises (VCSEs) only", required=False
     )
-    region = RepeatableChoiceField(
-        label="Based in",
-        required=False,
-        error_messages={"invalid_choice": "Choose a region from the list"},
-    )
-    capability = RepeatableChoiceField(
-        label="Capability",
-        required=False,
-        error_messages={"invalid_choice": "Choose a capability from the list"},
-    )
-    certification = RepeatableChoiceField(
-        label="Holds an in-date certificate",
-        required=False,
-        choices=[("", "Any or none")] + list(Certification.Scheme.choices),
-        error_messages={"invalid_choice": "Choose a certificate from the list"},
-    )
+    region = supplier_filters.region_field(widget=_RepeatableSelect)
+    capability = supplier_filters.capability_field(widget=_RepeatableSelect)
+    certification = supplier_filters.certification_field(widget=_RepeatableSelect)
     min_rating = DecimalNumberField(
         label="Average rating at least",
         required=False,
@@ -523,16 +488,8 @@ class ChallengeSearchForm(SearchForm):
         required=False,
         error_messages={"invalid_choice": "Choose a buyer from the list"},
     )
-    capability = RepeatableChoiceField(
-        label="Capability",
-        required=False,
-        error_messages={"invalid_choice": "Choose a capability from the list"},
-    )
-    region = RepeatableChoiceField(
-        label="Region",
-        required=False,
-        error_messages={"invalid_choice": "Choose a region from the list"},
-    )
+    capability = supplier_filters.capability_field(widget=_RepeatableSelect)
+    region = supplier_filters.region_field(label="Region", widget=_RepeatableSelect)
     budget_min = MoneyField(label="Budget at least", required=False)
     budget_max = MoneyField(label="Budget at most", required=False)
     closing_before = forms.DateField(

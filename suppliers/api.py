@@ -20,13 +20,19 @@ Decisions (see the OpenAPI descriptions too):
 """
 
 import datetime
-import math
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from marketplace.core.api_paging import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    PageRequestError,
+    check_page_bounds,
+    page_of,
+)
 from marketplace.core.registry import lookup
 
 from . import selectors
@@ -35,8 +41,6 @@ from .models import SupplierProfile
 
 router = Router(tags=["suppliers"])
 
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 LOCATION_DECIMAL_PLACES = selectors.PUBLIC_POINT_DECIMAL_PLACES
 LOCATION_PRECISION = (
     "Published at about 1 km precision, never the exact point: latitude and longitude are "
@@ -170,12 +174,6 @@ def _parameter_problems(request: HttpRequest, allowed: tuple[str, ...]) -> str:
     return "; ".join(problems)
 
 
-def _page_url(request: HttpRequest, page: int) -> str:
-    params = request.GET.copy()
-    params["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-
 def _supplier_out(
     request: HttpRequest, profile: SupplierProfile, all_regions: list[str], ratings: dict
 ) -> dict:
@@ -224,34 +222,20 @@ def list_suppliers(request: HttpRequest, query: Query[SupplierQuery]):
     problems = _parameter_problems(request, (*SINGLE_VALUED, *MULTI_VALUED))
     if problems:
         return Status(400, {"detail": problems})
-    if not 1 <= query.page_size <= MAX_PAGE_SIZE:
-        return Status(400, {"detail": f"page_size must be between 1 and {MAX_PAGE_SIZE}"})
-    if query.page < 1:
-        return Status(400, {"detail": "page must be 1 or more"})
-    form = _filter_form(query)
-    if not form.is_valid():
-        return Status(400, {"detail": _form_error(form)})
-    suppliers = selectors.supplier_list_public(filters=form.to_filters())
-    count = suppliers.count()
-    last_page = max(1, math.ceil(count / query.page_size))
-    if query.page > last_page:
-        return Status(
-            404,
-            {"detail": f"Page {query.page} does not exist: choose a page from 1 to {last_page}"},
-        )
-    start = (query.page - 1) * query.page_size
-    profiles = list(suppliers[start : start + query.page_size])
+    try:
+        check_page_bounds(page=query.page, page_size=query.page_size)
+        form = _filter_form(query)
+        if not form.is_valid():
+            return Status(400, {"detail": _form_error(form)})
+        suppliers = selectors.supplier_list_public(filters=form.to_filters())
+        window = page_of(count=suppliers.count(), page=query.page, page_size=query.page_size)
+    except PageRequestError as exc:
+        return Status(exc.status, {"detail": exc.detail})
+    profiles = list(suppliers[window.start : window.stop])
     all_regions = selectors.region_codes() if any(p.serves_whole_uk for p in profiles) else []
     ratings = lookup("supplier_rating", [p.pk for p in profiles])
-    return Status(
-        200,
-        {
-            "count": count,
-            "next": _page_url(request, query.page + 1) if query.page < last_page else None,
-            "previous": _page_url(request, query.page - 1) if query.page > 1 else None,
-            "results": [_supplier_out(request, p, all_regions, ratings) for p in profiles],
-        },
-    )
+    results = [_supplier_out(request, p, all_regions, ratings) for p in profiles]
+    return Status(200, window.body(request, results))
 
 
 # Longer numbers cannot be an id (and would overflow the database's integer).

@@ -50,29 +50,79 @@ class SupplierFilters:
             object.__setattr__(self, name, _values(getattr(self, name)))
 
 
-class _RepeatableSelect(forms.Select):
+class RepeatableSelect(forms.Select):
     """A drop-down that also accepts the parameter repeated (``?region=TLE&region=TLD``), so
-    links and API clients can ask for several values; the page itself offers one at a time."""
+    links and API clients can ask for several values; the page itself offers one at a time.
+
+    ``drop_blanks``: leave out empty values (the "Anywhere" option) rather than passing them on
+    as a choice; a subclass sets it."""
+
+    drop_blanks = False
 
     def value_from_datadict(self, data, files, name):
         if hasattr(data, "getlist"):
-            return data.getlist(name)
-        value = data.get(name)
-        if value is None:
-            return []
-        return list(value) if isinstance(value, list | tuple) else [value]
+            values = data.getlist(name)
+        else:
+            value = data.get(name)
+            if value is None:
+                values = []
+            else:
+                values = list(value) if isinstance(value, list | tuple) else [value]
+        return [v for v in values if v != ""] if self.drop_blanks else values
 
 
-class _RepeatableChoiceField(forms.MultipleChoiceField):
-    widget = _RepeatableSelect
+class RepeatableChoiceField(forms.MultipleChoiceField):
+    widget = RepeatableSelect
+
+
+# The filters the directory shares with supplier search (``search.forms``): the same labels
+# and messages on both. ``kwargs`` (a widget, another label) go to the field.
+
+
+def region_field(**kwargs) -> RepeatableChoiceField:
+    kwargs.setdefault("label", "Based in")
+    return RepeatableChoiceField(
+        required=False, error_messages={"invalid_choice": "Choose a region from the list"}, **kwargs
+    )
+
+
+def capability_field(**kwargs) -> RepeatableChoiceField:
+    return RepeatableChoiceField(
+        label="Capability",
+        required=False,
+        error_messages={"invalid_choice": "Choose a capability from the list"},
+        **kwargs,
+    )
+
+
+def certification_field(**kwargs) -> RepeatableChoiceField:
+    return RepeatableChoiceField(
+        label="Holds an in-date certificate",
+        required=False,
+        choices=[("", "Any or none")] + list(Certification.Scheme.choices),
+        error_messages={"invalid_choice": "Choose a certificate from the list"},
+        **kwargs,
+    )
+
+
+def size_band_field(**kwargs) -> forms.MultipleChoiceField:
+    kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+    return forms.MultipleChoiceField(
+        label="Size of business",
+        required=False,
+        choices=SupplierProfile.SizeBand.choices,
+        error_messages={"invalid_choice": "Choose sizes from the list"},
+        **kwargs,
+    )
 
 
 def _region_choices():
     return [("", "Anywhere")] + [(r.code, r.name) for r in Region.objects.all()]
 
 
-def _capability_choices():
-    """Headings as option groups; each group starts with 'All <heading>' (the heading itself)."""
+def capability_tree() -> tuple[list[tuple[Capability, list[Capability]]], list[Capability]]:
+    """The taxonomy from one query: the headings in order, each with its entries, and every
+    entry (including any whose heading is missing)."""
     headings: dict[int, tuple[Capability, list[Capability]]] = {}
     entries = []
     for capability in Capability.objects.order_by("order", "name"):
@@ -83,8 +133,14 @@ def _capability_choices():
     for entry in entries:
         if entry.parent_id in headings:
             headings[entry.parent_id][1].append(entry)
+    return sorted(headings.values(), key=lambda h: (h[0].order, h[0].name)), entries
+
+
+def _capability_choices():
+    """Headings as option groups; each group starts with 'All <heading>' (the heading itself)."""
+    groups, _ = capability_tree()
     choices: list = [("", "Any capability")]
-    for heading, children in sorted(headings.values(), key=lambda h: (h[0].order, h[0].name)):
+    for heading, children in groups:
         options = [(heading.slug, f"All {in_sentence(heading.name)}")]
         options += [(child.slug, child.name) for child in children]
         choices.append((heading.name, options))
@@ -102,38 +158,15 @@ class SupplierFilterForm(GovUKForm):
             "max_length": f"Search text must be {MAX_TEXT_LENGTH} characters or fewer",
         },
     )
-    region = _RepeatableChoiceField(
-        label="Based in",
-        required=False,
-        error_messages={"invalid_choice": "Choose a region from the list"},
-    )
-    serves = _RepeatableChoiceField(
-        label="Can work in",
-        required=False,
-        error_messages={"invalid_choice": "Choose a region from the list"},
-    )
-    capability = _RepeatableChoiceField(
-        label="Capability",
-        required=False,
-        error_messages={"invalid_choice": "Choose a capability from the list"},
-    )
-    size_band = forms.MultipleChoiceField(
-        label="Size of business",
-        required=False,
-        choices=SupplierProfile.SizeBand.choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose sizes from the list"},
-    )
+    region = region_field()
+    serves = region_field(label="Can work in")
+    capability = capability_field()
+    size_band = size_band_field()
     sme = forms.BooleanField(label="Small and medium-sized businesses (SMEs) only", required=False)
     vcse = forms.BooleanField(
         label="Voluntary, community and social enterprises (VCSEs) only", required=False
     )
-    certification = _RepeatableChoiceField(
-        label="Holds an in-date certificate",
-        required=False,
-        choices=[("", "Any or none")] + list(Certification.Scheme.choices),
-        error_messages={"invalid_choice": "Choose a certificate from the list"},
-    )
+    certification = certification_field()
     remote = forms.BooleanField(label="Can deliver remotely", required=False)
 
     def __init__(self, *args, **kwargs):
