@@ -142,6 +142,8 @@ def reindex_all(
 def _counts_changed(spec) -> None:
     """Cached totals and facet counts of this index are out of date: now for this process,
     and again at commit for the others (which may have counted the old rows meanwhile)."""
+    if not getattr(settings, "SEARCH_COUNTS_CACHE_SECONDS", 0):
+        return  # nothing is cached
     from .backends.database import new_generation
 
     index = spec.name

@@ -6,11 +6,12 @@ as removable tags. The pages' own views stay a few lines (``suppliers.views.dire
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 
+from .facets import facets_to_ask, option_counts, show_counts
 from .forms import SearchForm, last_page
 from .query import MAX_RESULT_WINDOW, SearchResult
 
@@ -118,12 +119,13 @@ def _tag_label(form: SearchForm, name: str, value: str) -> str | None:
 def search_context(
     request, form_class: type[SearchForm], load: Callable[[SearchResult], list]
 ) -> dict:
-    """Everything a search page template needs."""
+    """Everything a search page template needs. The filter options carry the result counts of
+    the search as it stands (``search.facets``), unless the search has errors."""
     from search import run
 
     data = request.GET
     form = form_class(data or None, page_size=PAGE_SIZE)
-    query = form.query()
+    query = form.query(facets=facets_to_ask(form))
     notice = ""
     if query is None:
         result = SearchResult(hits=[], total=0)
@@ -137,12 +139,13 @@ def search_context(
         result = run(query)
         if not result.hits and result.total and query.page > 1:
             # A page after the last one shows the last page, as the old directory did.
+            # Same filters, so the same counts: the second run need not count again.
             query = _replace_page(query, last_page(result.total, query.page_size))
-            result = run(query)
+            result = replace(run(replace(query, facets=())), facets=result.facets)
     items = load(result)
     paginator = Paginator(_Hits(result.total, items), PAGE_SIZE)
     page = paginator.get_page(query.page if query else 1)
-    return {
+    context = {
         "form": form,
         "page": page,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
@@ -166,9 +169,11 @@ def search_context(
         "sort_options": form.fields["sort"].choices,
         "current_sort": query.sort if query else "",
     }
+    # After the tags, which name the options by their plain labels.
+    if query is not None and result.facets:
+        show_counts(form, option_counts(query, result, run))
+    return context
 
 
 def _replace_page(query, page: int):
-    from dataclasses import replace
-
     return replace(query, page=page)

@@ -2,8 +2,11 @@
 
 import datetime
 import re
+from html import unescape
+from urllib.parse import urlencode
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -290,3 +293,202 @@ def test_challenge_list_bad_input(client):
     assert "Choose open call or competition" in html
     assert "We could not find Atlantis" in html
     assert "Still listed" not in html  # an unknown place means no results, not all results
+
+
+# --- Filter counts ---------------------------------------------------------------------------
+
+COUNT = re.compile(r" \((\d[\d,]*)\)$")
+
+
+def option_labels(html: str, name: str) -> dict[str, str]:
+    """{value: label text} of one filter: a drop-down's options, a group of checkboxes or one
+    checkbox (keyed by the value it sends, "true")."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    if select:
+        return {
+            value: unescape(label)
+            for value, label in re.findall(
+                r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select[1]
+            )
+        }
+    labels = {}
+    for attrs in re.findall(r"<input ([^>]*)>", html):
+        if f'name="{name}"' not in attrs or 'type="checkbox"' not in attrs:
+            continue
+        input_id = re.search(r'(?:^|\s)id="([^"]+)"', attrs)[1]
+        value = re.search(r'(?:^|\s)value="([^"]*)"', attrs)[1]
+        label = re.search(rf'<label [^>]*for="{input_id}"[^>]*>(.*?)</label>', html, re.S)[1]
+        labels[value] = unescape(re.sub(r"<[^>]+>", "", label).strip())
+    return labels
+
+
+def counts_shown(html: str, name: str) -> dict[str, int]:
+    return {
+        value: int(match[1].replace(",", ""))
+        for value, label in option_labels(html, name).items()
+        if (match := COUNT.search(label))
+    }
+
+
+def facets_of(form_class, params: dict) -> dict[str, dict[str, int]]:
+    from search import run
+    from search.facets import facets_to_ask
+
+    form = form_class(QueryDict(urlencode(params, doseq=True)), page_size=20)
+    return run(form.query(facets=facets_to_ask(form))).facets
+
+
+def headings_of(form_class) -> set[str]:
+    """The capability headings' slugs: the only capability options the facet counts."""
+    return set(form_class(None).capabilities.children)
+
+
+def assert_counts_match(html: str, facets: dict[str, dict[str, int]], *, uncounted=()) -> None:
+    """Every counted option shows the backend's count (0 when the backend has none) and every
+    value the backend counted that has an option shows its count."""
+    for name, counts in facets.items():
+        shown = counts_shown(html, name)
+        options = set(option_labels(html, name))
+        assert shown, f"no counts beside {name}"
+        for value, n in shown.items():
+            assert n == counts.get(value, 0), (name, value)
+        for value in counts:
+            if value in options and value not in uncounted:
+                assert value in shown, (name, value)
+        if name != "vcse":
+            assert not set(shown) & {"", "any", *uncounted}, name
+
+
+@pytest.fixture
+def counted_suppliers(yorkshire):
+    from suppliers.models import Capability
+    from tests.factories.suppliers import CertificationFactory
+
+    entry = Capability.objects.filter(parent__slug="data-and-ai").first()
+    yorkshire["leeds"].capabilities.add(entry)
+    yorkshire["york"].capabilities.add(entry)
+    CertificationFactory(profile=yorkshire["york"])
+    vcse = yorkshire["bradford"]
+    vcse.is_vcse = True
+    vcse.save()
+    return yorkshire
+
+
+def test_supplier_filters_show_the_counts_of_the_search(client, counted_suppliers):
+    from search.forms import SupplierSearchForm
+
+    html = client.get(SUPPLIERS, {"sme": "true"}).content.decode()
+    sizes = option_labels(html, "size_band")
+    assert sizes["small"] == "Small (4)"  # Big Leeds Plc is not an SME
+    assert sizes["large"] == "Large (0)"  # no result has it: still offered, with (0)
+    # GOV.UK checkboxes, so the boxes are drawn beside the counts.
+    assert 'class="govuk-label govuk-checkboxes__label" for="filter-size_band_1">Small (4)<' in html
+    regions = option_labels(html, "region")
+    assert regions["TLE"] == "Yorkshire and The Humber (3)"
+    assert regions["TLI"] == "London (1)"
+    assert regions["TLC"] == "North East (0)"
+    assert regions[""] == "Anywhere"
+    capabilities = option_labels(html, "capability")
+    assert capabilities["data-and-ai"].endswith(" (2)")  # the heading counts its entries
+    entries = SupplierSearchForm(None).capabilities.children["data-and-ai"]
+    assert entries and not any(COUNT.search(capabilities[slug]) for slug in entries)
+    assert option_labels(html, "certification")["cyber_essentials"] == "Cyber Essentials (1)"
+    assert option_labels(html, "vcse")["true"].endswith("(VCSEs) only (1)")
+    facets = facets_of(SupplierSearchForm, {"sme": "true"})
+    assert set(facets) == {"size_band", "region", "capability", "certification", "vcse"}
+    not_headings = {slug for slug in capabilities if slug} - headings_of(SupplierSearchForm)
+    assert_counts_match(html, facets, uncounted=not_headings)
+
+
+def test_a_filter_in_use_counts_its_options_without_its_own_choice(client, counted_suppliers):
+    params = {"region": "TLE", "size_band": "small"}
+    html = client.get(SUPPLIERS, params).content.decode()
+    assert "3 suppliers" in html
+    # Regions: small suppliers anywhere (the region chosen left out of its own counts).
+    assert option_labels(html, "region")["TLE"] == "Yorkshire and The Humber (3)"
+    assert option_labels(html, "region")["TLI"] == "London (1)"
+    # Sizes: suppliers in Yorkshire of each size (the size chosen left out).
+    assert option_labels(html, "size_band")["small"] == "Small (3)"
+    assert option_labels(html, "size_band")["large"] == "Large (1)"
+    # Filters with nothing chosen count the results as they are.
+    assert option_labels(html, "certification")["cyber_essentials"] == "Cyber Essentials (1)"
+    assert "Remove filter </span>Size of business: Small <span" in html  # the tag: no count
+
+
+def test_challenge_filters_show_the_counts_of_the_search(client):
+    from search.forms import ChallengeSearchForm
+
+    open_challenge(procedure="sbri")
+    open_challenge(procedure="sbri")
+    open_challenge(procedure="design_contest")
+    ChallengeFactory(closed=True, with_phase=True)
+    html = client.get(CHALLENGES).content.decode()
+    statuses = option_labels(html, "status")
+    assert statuses["open"] == "Open for applications (3)"
+    # The default "open" is a choice made: the other statuses still say what they would give.
+    assert statuses["closed"] == "Closed (1)"
+    assert statuses["any"] == "Any status"
+    procedures = option_labels(html, "procedure")
+    assert procedures["sbri"] == "SBRI pre-commercial procurement (2)"
+    assert procedures["design_contest"] == "Design contest (1)"
+    assert procedures["innovation_partnership"] == "Innovation partnership (0)"
+    assert procedures[""] == "Any procedure"
+    assert not counts_shown(html, "mode") and not counts_shown(html, "buyer")  # no facets
+    facets = facets_of(ChallengeSearchForm, {})
+    assert set(facets) == {"status", "procedure", "capability", "region"}
+    not_headings = set(option_labels(html, "capability")) - {""} - headings_of(ChallengeSearchForm)
+    del facets["status"]  # counted without the status filter, as above
+    assert_counts_match(html, facets, uncounted=not_headings)
+    html = client.get(CHALLENGES, {"status": "any"}).content.decode()
+    assert option_labels(html, "status")["closed"] == "Closed (1)"
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        (SUPPLIERS, {"size_band": "gigantic"}),
+        (SUPPLIERS, {"near": "ZZ9 9ZZ"}),  # no search runs
+        (SUPPLIERS, {"sme": "maybe", "region": "TLE"}),
+        (CHALLENGES, {"budget_min": "NaN"}),
+    ],
+)
+def test_no_counts_when_the_search_has_errors(client, counted_suppliers, url, params):
+    open_challenge()
+    html = client.get(url, params).content.decode()
+    assert "There is a problem" in html
+    if url == SUPPLIERS:
+        filters = ("size_band", "region", "capability", "certification", "vcse")
+    else:
+        filters = ("status", "procedure", "capability", "region")
+    for name in filters:
+        assert option_labels(html, name), name  # the filter is there, without counts
+        assert not counts_shown(html, name), name
+
+
+def test_counts_have_thousands_separators_and_ignore_values_without_an_option():
+    from search.facets import show_counts
+    from search.forms import SupplierSearchForm
+
+    form = SupplierSearchForm(None)
+    show_counts(
+        form,
+        {
+            "size_band": {"small": 1204, "enormous": 7},
+            "capability": {"data-and-ai": 12_345, "no-such-heading": 3},
+            "vcse": {"false": 9},
+        },
+    )
+    sizes = dict(form.fields["size_band"].choices)
+    assert sizes == {
+        "micro": "Micro (0)",
+        "small": "Small (1,204)",
+        "medium": "Medium (0)",
+        "large": "Large (0)",
+    }
+    groups = dict(form.fields["capability"].choices[1:])
+    data = dict(next(options for options in groups.values() if dict(options).get("data-and-ai")))
+    assert data["data-and-ai"].endswith(" (12,345)")
+    assert not any(COUNT.search(label) for slug, label in data.items() if slug != "data-and-ai")
+    assert form.fields["vcse"].label.endswith(" only (0)")
+    assert not COUNT.search(dict(form.fields["region"].choices)["TLE"])  # not asked: untouched
+    assert not COUNT.search(SupplierSearchForm(None).fields["size_band"].choices[1][1])
