@@ -402,9 +402,13 @@ def reindex() -> float:
 
 
 def vacuum() -> None:
+    """After a bulk load or a full reindex (which rewrites every entry, leaving the old rows
+    dead): compact the search tables, as a site would after its first load, then ANALYZE."""
     from django.db import connection
 
     with connection.cursor() as cursor:
+        for table in ("search_supplierentry", "search_supplierterm", "search_challengeentry"):
+            cursor.execute(f"VACUUM FULL {table}")
         cursor.execute("VACUUM ANALYZE")
 
 
