@@ -2,9 +2,10 @@
 
 Platform admins (active staff) can find and read such records in the CMS; nobody adds, edits,
 copies or deletes them there, because their services check the transition table, lock the rows
-and audit. (The history screens are routed too, but Wagtail opens them only for someone with a
-writing permission, so under ``ReadOnlyStaffPolicy`` they send staff back to the dashboard.) An app subclasses ``ReadOnlyViewSet`` for each model and
-registers ``ReadOnlyStaffPolicy(Model)`` for it, so Wagtail's own checks agree with the screens.
+and audit. The record's own audit trail is its history; Wagtail's history screen is not routed
+(it opens only for someone with a writing permission, so staff would be sent away). An app
+subclasses ``ReadOnlyViewSet`` for each model and registers ``ReadOnlyStaffPolicy(Model)`` for
+it, so Wagtail's own checks agree with the screens.
 """
 
 from django.contrib.auth import get_user_model
@@ -26,7 +27,7 @@ class ReadOnlyStaffPolicy(ModelPermissionPolicy):
 
 
 class ReadOnlyViewSet(ModelViewSet):
-    """Index, inspect and history only: no add, edit, copy or delete screens are routed.
+    """Index and inspect only: no add, edit, copy, delete or history screens are routed.
 
     Subclasses still set ``form_fields`` (one field is enough): Wagtail asks for it, although
     no form is ever shown.
@@ -42,8 +43,6 @@ class ReadOnlyViewSet(ModelViewSet):
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
-            path("history/<str:pk>/", self.history_view, name="history"),
-            path("history-results/<str:pk>/", self.history_results_view, name="history_results"),
         ]
 
     def get_common_view_kwargs(self, **kwargs):
@@ -54,6 +53,7 @@ class ReadOnlyViewSet(ModelViewSet):
             "delete_url_name",
             "copy_url_name",
             "usage_url_name",
+            "history_url_name",
         ):
             kwargs[name] = None
         return kwargs

@@ -57,8 +57,8 @@ def test_users_with_permission_are_active_staff_and_only_for_view(staff_user):
 @pytest.mark.parametrize(
     "name", ["challenge_admin", "contract_admin", "claim_admin", "payment_admin"]
 )
-@pytest.mark.parametrize("screen", ["add", "edit", "delete", "copy", "usage"])
-def test_no_writing_screens_are_routed(name, screen):
+@pytest.mark.parametrize("screen", ["add", "edit", "delete", "copy", "usage", "history"])
+def test_no_writing_or_history_screens_are_routed(name, screen):
     with pytest.raises(NoReverseMatch):
         reverse(f"{name}:{screen}", args=[] if screen == "add" else [1])
 
