@@ -25,8 +25,6 @@ class TermKind(models.TextChoices):
     # Challenges only (a supplier's are on its entry).
     CAPABILITY = "capability", "Capability or one of its headings"
     CAPABILITY_TOP = "capability_top", "Capability heading"
-    # Historical: moved onto the supplier entry (migration 0002).
-    CERTIFICATION = "certification", "Certification"
     REMOTE_REGION = "remote_region", "Region served remotely"
     BUYER = "buyer", "Buyer or co-funder"
 
