@@ -5,8 +5,8 @@ A query runs as a handful of SQL statements whatever the data size: the total wi
 asked for (suppliers: one statement of conditional counts, so the matching rows are read once;
 challenges: one GROUP BY per facet), one page of ids (id-first: the narrow rows are sorted and
 cut, wide rows are loaded by the caller for those ids only), and one read of the page's
-summaries for highlights. A text search in relevance order without facets counts its matches
-in the statement that ranks them (PostgreSQL). Totals and facet counts are reused until the
+summaries for highlights. A search in relevance or distance order without facets counts its
+matches in the statement that sorts them (PostgreSQL). Totals and facet counts are reused until the
 index changes (see ``_cached_counts``).
 
 - Text: every word must match (AND), stemmed as PostgreSQL's ``english`` configuration stems
@@ -110,9 +110,11 @@ class DatabaseBackend:
 
         counted = _cached_counts(query, wanted)
         rows = None
-        if counted is None and order == _BY_SCORE and not wanted and offset < limit:
-            # Ranking reads every match anyway: count them in the same statement.
-            rows, total = _ranked_page_and_total(ranked, columns, offset, limit)
+        whole = _ORDERS_READING_EVERY_MATCH.get(_order_key(order))
+        if counted is None and whole and not wanted and offset < limit:
+            # Ranking or sorting by distance reads every match anyway: count them in the same
+            # statement.
+            rows, total = _page_and_total(ranked, columns, whole, offset, limit)
             if total is not None:
                 counted = (total, {})
                 _store_counts(query, wanted, counted)
@@ -139,20 +141,36 @@ class DatabaseBackend:
 
 
 _BY_SCORE = ["-score", "pk"]
+_BY_DISTANCE = [F("distance").asc(nulls_last=True), "pk"]
+
+# Orders that can only be answered by reading every match (no index gives them), with the same
+# order in SQL over the page's columns.
+_ORDERS_READING_EVERY_MATCH = {
+    "score": "matches.score DESC, matches.pk",
+    "distance": "matches.distance ASC NULLS LAST, matches.pk",
+}
 
 
-def _ranked_page_and_total(ranked: QuerySet, columns, offset: int, limit: int):
-    """PostgreSQL, a text search in relevance order with no facets: the page and the number of
-    matches from one reading of the matching rows (counting first would read them twice).
-    Returns (rows, total); the total is None when the page is empty (past the last match), as
-    then no row carries it. SQLite: (None, None), so the caller counts as usual."""
+def _order_key(order: list) -> str | None:
+    if order == _BY_SCORE:
+        return "score"
+    if order == _BY_DISTANCE:
+        return "distance"
+    return None
+
+
+def _page_and_total(qs: QuerySet, columns, order_sql: str, offset: int, limit: int):
+    """PostgreSQL, a search in relevance or distance order with no facets: the page and the
+    number of matches from one reading of the matching rows (counting first would read them
+    twice). Returns (rows, total); the total is None when the page is empty (past the last
+    match), as then no row carries it. SQLite: (None, None), so the caller counts as usual."""
     if not _is_postgres():
         return None, None
-    sql, params = ranked.order_by().values(*columns).query.sql_with_params()
+    sql, params = qs.order_by().values(*columns).query.sql_with_params()
     statement = (
         f"WITH matches AS MATERIALIZED ({sql}) "  # noqa: S608 - compiled by the ORM
         "SELECT (SELECT count(*) FROM matches) AS total, matches.* FROM matches "
-        "ORDER BY matches.score DESC, matches.pk LIMIT %s OFFSET %s"
+        f"ORDER BY {order_sql} LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, limit - offset, offset])
@@ -291,11 +309,12 @@ def _values(value) -> tuple:
 
 
 def _any_in_date(schemes, today) -> Q:
-    """Holds a certificate of any of ``schemes`` that is in date ``today``."""
-    condition = Q()
+    """Holds a certificate of any of ``schemes`` that is in date ``today``. The holders come
+    first (``?|``, answered from a GIN index on PostgreSQL), so only their expiries are read."""
+    in_date = Q()
     for scheme in schemes:
-        condition |= Q(**{f"certified_until__{scheme}__gte": today.toordinal()})
-    return condition
+        in_date |= Q(**{f"certified_until__{scheme}__gte": today.toordinal()})
+    return Q(certified_until__has_any_keys=list(schemes)) & in_date
 
 
 def _region_codes() -> list[str]:
@@ -414,7 +433,7 @@ class _Suppliers(_IndexSpec):
     def order(self, query: SearchQuery, *, ranked: bool, with_distance: bool) -> list:
         sort = query.sort
         if sort == "distance" and with_distance:
-            return [F("distance").asc(nulls_last=True), "pk"]
+            return _BY_DISTANCE
         if sort == "rating":
             return [F("rating_average").desc(nulls_last=True), "-rating_count", "pk"]
         if sort == "relevance" and ranked:

@@ -80,6 +80,23 @@ def test_a_ranked_text_search_counts_its_matches_while_ranking(world, django_ass
     assert (beyond.hits, beyond.total) == ([], len(everyone))
 
 
+def test_a_search_by_distance_counts_its_matches_while_sorting(world, django_assert_num_queries):
+    near = {"near": GeoPoint(*LEEDS), "radius_miles": 100, "sort": "distance"}
+    everyone = oracle(SearchQuery(index="suppliers", **near)).ids
+    assert len(everyone) > 3
+    # PostgreSQL: the page and the total in one statement (no text, so no highlights).
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+        first = run(**near, page_size=2)
+    assert first.total == len(everyone)
+    pages = [first] + [run(**near, page_size=2, page=n) for n in range(2, 30)]
+    found = [hit for page in pages for hit in page.hits]
+    assert sorted(hit.id for hit in found) == sorted(everyone)
+    distances = [hit.distance_miles for hit in found]
+    assert distances == sorted(distances)
+    beyond = run(**near, page_size=2, page=100)
+    assert (beyond.hits, beyond.total) == ([], len(everyone))
+
+
 def test_with_the_cache_off_every_search_counts(world, settings, django_assert_num_queries):
     settings.SEARCH_COUNTS_CACHE_SECONDS = 0
     run(filters={"sme": True})
@@ -142,6 +159,27 @@ def test_certificates_are_in_date_on_the_day_of_the_search(monkeypatch):
     result = run(**query)
     assert expiring.pk not in result.ids
     assert result.facets["certification"].get("iso_14001", 0) < counted
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL's")
+@pytest.mark.parametrize(
+    ("filters", "index"),
+    [
+        ({"capability": ("data-and-ai",)}, "search_supplier_capabilities"),
+        ({"certification": ("cyber_essentials", "iso_27001")}, "search_supplier_certificates"),
+    ],
+)
+def test_capability_and_certificate_filters_can_use_their_gin_index(filters, index):
+    # Guards the shape of the filter: written another way (a key's value first, say), it would
+    # read every entry at 100,000 suppliers. Sequential scans are switched off so the tiny test
+    # table does not make the planner skip the index.
+    from search.backends.database import SUPPLIERS
+    from search.models import SupplierEntry
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = SUPPLIERS.apply_filters(SupplierEntry.objects.all(), filters).explain()
+    assert index in plan
 
 
 def test_highlights_escape_everything_but_the_marks():
