@@ -27,7 +27,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import documents, text
-from .models import ChallengeEntry, ChallengeTerm, SupplierEntry, SupplierTerm, TermKind
+from .models import (
+    ChallengeEntry,
+    ChallengeTerm,
+    SupplierEntry,
+    SupplierTerm,
+    TermKind,
+    supplier_facet_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -251,6 +258,7 @@ SUPPLIER_COLUMNS = [
     ("new_to_public_sector", "boolean"),
     ("capabilities", "jsonb"),
     ("certified_until", "jsonb"),
+    ("facet_key", "text"),
 ]
 CHALLENGE_COLUMNS = [
     ("challenge_id", "bigint"),
@@ -288,6 +296,12 @@ def _supplier_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple]]:
                 doc["new_to_public_sector"],
                 dict.fromkeys(doc["capability_slugs"], 1),
                 {c["scheme"]: c["expires_on"].toordinal() for c in doc["certifications"]},
+                supplier_facet_key(
+                    size_band=doc["size_band"],
+                    region=doc["region"],
+                    is_vcse=doc["is_vcse"],
+                    capability_top=doc["capability_top"],
+                ),
             )
         )
         terms += [(pk, TermKind.REMOTE_REGION.value, v) for v in doc["remote_regions"]]

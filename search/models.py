@@ -67,13 +67,19 @@ class SupplierEntry(IndexedText):
     # The latest expiry of each certification scheme held, as {scheme: date.toordinal()}.
     # "In date" is asked at query time, so an expiry takes effect without reindexing.
     certified_until = models.JSONField(default=dict)
+    # The entry's value of every facet but certification, as "name:value" words
+    # (``supplier_facet_key``). Facet counts group the matching entries by it, so each
+    # entry is counted once, whatever the number of facet values (a few thousand distinct keys
+    # at 100,000 suppliers).
+    facet_key = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name_plural = "supplier entries"
         indexes = [
-            # Covering (PostgreSQL): a search near a place with the usual filters counts and
-            # sorts its matches from the index alone, without visiting the table's rows,
-            # which are not stored in any spatial order.
+            # Covering indexes (PostgreSQL: other databases index the fields only). A search
+            # near a place with the usual filters counts, sorts and counts facets of its
+            # matches from the index alone, without visiting the table's rows, which are
+            # wide (the text vector) and in no spatial order.
             models.Index(
                 fields=["latitude", "longitude"],
                 include=[
@@ -85,8 +91,17 @@ class SupplierEntry(IndexedText):
                     "rating_average",
                     "rating_count",
                     "new_to_public_sector",
+                    "facet_key",
+                    "certified_until",
                 ],
                 name="search_supplier_near",
+            ),
+            # The directory with no filter, or SMEs only, counts its facets in key order from
+            # this index alone.
+            models.Index(
+                fields=["facet_key"],
+                include=["certified_until", "is_sme"],
+                name="search_supplier_facets",
             ),
             models.Index(fields=["sort_name", "supplier"], name="search_supplier_name"),
             models.Index(fields=["rating_average"], name="search_supplier_rating"),
@@ -96,6 +111,19 @@ class SupplierEntry(IndexedText):
 
     def __str__(self) -> str:
         return self.sort_name
+
+
+# Supplier facets counted from ``SupplierEntry.facet_key``; certification is asked at query time.
+KEYED_SUPPLIER_FACETS = ("size_band", "region", "vcse", "capability")
+
+
+def supplier_facet_key(*, size_band: str, region: str, is_vcse: bool, capability_top) -> str:
+    """ "size_band:small region:TLE vcse:false capability:data-and-ai ...": a supplier's
+    values of the keyed facets, in a fixed order (values are codes and slugs, without spaces).
+    An empty value is left out, as a terms aggregation leaves out a missing field."""
+    pairs = [("size_band", size_band), ("region", region), ("vcse", "true" if is_vcse else "false")]
+    pairs += [("capability", slug) for slug in sorted(capability_top)]
+    return " ".join(f"{name}:{value}" for name, value in pairs if value)
 
 
 class SupplierTerm(models.Model):

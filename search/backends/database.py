@@ -22,6 +22,7 @@ index changes (see ``_cached_counts``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -37,10 +38,17 @@ from django.db.models.functions import Collate
 from django.utils import timezone
 
 from challenges.models import Challenge
-from suppliers.models import Capability, Certification, Region, SupplierProfile
+from suppliers.models import Certification, SupplierProfile
 
 from .. import geo, text
-from ..models import ChallengeEntry, ChallengeTerm, SupplierEntry, SupplierTerm, TermKind
+from ..models import (
+    KEYED_SUPPLIER_FACETS,
+    ChallengeEntry,
+    ChallengeTerm,
+    SupplierEntry,
+    SupplierTerm,
+    TermKind,
+)
 from ..query import (
     CHALLENGE_FACETS,
     MAX_PAGE_SIZE,
@@ -317,12 +325,19 @@ def _any_in_date(schemes, today) -> Q:
     return Q(certified_until__has_any_keys=list(schemes)) & in_date
 
 
-def _region_codes() -> list[str]:
-    return list(Region.objects.order_by("order").values_list("code", flat=True))
+def _fetch_all(qs: QuerySet) -> list[tuple]:
+    """The rows of a values_list() query as the driver returns them (thousands of small rows:
+    Django's per-row conversions would cost more than the query)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def _capability_headings() -> list[str]:
-    return list(Capability.objects.filter(parent__isnull=True).values_list("slug", flat=True))
+@functools.lru_cache(maxsize=65_536)
+def _facet_values(key: str) -> tuple[tuple[str, str], ...]:
+    """("size_band", "small"), ("region", "TLE") ... from a ``facet_key``."""
+    return tuple(tuple(word.split(":", 1)) for word in key.split())
 
 
 def _term_ids(term_model, kind: str, values, **extra) -> QuerySet:
@@ -399,36 +414,41 @@ class _Suppliers(_IndexSpec):
         return _geo(plan, query, extra=extra)
 
     def count_and_facets(self, qs: QuerySet, names) -> tuple[int, dict[str, dict[str, int]]]:
-        """The total and every facet asked for in one statement: one conditional count per
-        value a facet can take, so the matching rows are read once, however many facets."""
+        """The total and every facet asked for in one statement. The matching entries are
+        grouped by their ``facet_key`` (a few thousand groups at most), counting per group the
+        entries with each certificate in date; the groups' counts are then added up here per
+        facet value. So an entry costs one grouping step, not one count per facet value."""
+        if not names:
+            return qs.count(), {}
         today = timezone.localdate()
-        counters: dict[str, tuple[str, str]] = {}
-        aggregates = {"total": Count("pk")}
-        for name in names:
-            for value, condition in self._facet_conditions(name, today):
-                alias = f"f{len(counters)}"
-                counters[alias] = (name, value)
-                aggregates[alias] = Count("pk", filter=condition)
-        row = qs.order_by().aggregate(**aggregates)
+        schemes = Certification.Scheme.values if "certification" in names else []
+        # Counting rows, not a column's values: the covering indexes then answer without the
+        # table.
+        aggregates = {"n": Count("*")}
+        aggregates |= {
+            f"c{i}": Count(Value(1), filter=_any_in_date((scheme,), today))
+            for i, scheme in enumerate(schemes)
+        }
+        qs = qs.order_by()
+        if any(name in KEYED_SUPPLIER_FACETS for name in names):
+            grouped = qs.values("facet_key").annotate(**aggregates)
+            rows = _fetch_all(grouped.values_list("facet_key", *aggregates))
+        else:
+            row = qs.aggregate(**aggregates)
+            rows = [("", *(row[alias] for alias in aggregates))]
+        columns = list(zip(*rows, strict=True)) or [(), ()] + [() for _ in schemes]
+        by_value: dict[tuple[str, str], int] = {}
+        for key, n in zip(columns[0], columns[1], strict=True):
+            for pair in _facet_values(key):
+                by_value[pair] = by_value.get(pair, 0) + n
         facets: dict[str, dict[str, int]] = {name: {} for name in names}
-        for alias, (name, value) in counters.items():
-            if row[alias]:  # like a terms aggregation: values no result has are left out
-                facets[name][value] = row[alias]
-        return row["total"], {name: dict(sorted(counts.items())) for name, counts in facets.items()}
-
-    @staticmethod
-    def _facet_conditions(name: str, today) -> list[tuple[str, Q]]:
-        if name == "size_band":
-            return [(v, Q(size_band=v)) for v in SupplierProfile.SizeBand.values]
-        if name == "region":
-            return [(code, Q(region=code)) for code in _region_codes()]
-        if name == "vcse":
-            return [("true", Q(is_vcse=True)), ("false", Q(is_vcse=False))]
-        if name == "capability":
-            return [(slug, Q(capabilities__has_key=slug)) for slug in _capability_headings()]
-        if name == "certification":
-            return [(v, _any_in_date((v,), today)) for v in Certification.Scheme.values]
-        raise ValueError(f"Unknown supplier facet {name!r}")
+        for (name, value), n in by_value.items():
+            if name in facets:
+                facets[name][value] = n
+        for scheme, counts in zip(schemes, columns[2:], strict=True):
+            if in_date := sum(counts):  # like a terms aggregation: no zero counts
+                facets["certification"][scheme] = in_date
+        return sum(columns[1]), {name: dict(sorted(c.items())) for name, c in facets.items()}
 
     def order(self, query: SearchQuery, *, ranked: bool, with_distance: bool) -> list:
         sort = query.sort

@@ -31,9 +31,9 @@ def run(**kwargs):
 
 
 def test_a_search_takes_a_fixed_number_of_queries(world, django_assert_max_num_queries):
-    # The total and every facet in one statement, the region codes and capability headings a
-    # facet can take, one page of ids, the page's summaries for highlights.
-    expected = 1 + 2 + 1 + 1
+    # The total and every facet in one statement, one page of ids, the page's summaries for
+    # highlights.
+    expected = 1 + 1 + 1
     with django_assert_max_num_queries(expected):
         result = run(
             text="sensors",
