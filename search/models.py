@@ -70,7 +70,8 @@ class SupplierEntry(IndexedText):
     # The entry's value of every facet but certification, as "name:value" words
     # (``supplier_facet_key``). Facet counts group the matching entries by it, so each
     # entry is counted once, whatever the number of facet values (a few thousand distinct keys
-    # at 100,000 suppliers).
+    # at 100,000 suppliers). It is a btree key (PostgreSQL allows about 2,700 bytes), which
+    # holds a supplier with every heading of a taxonomy of up to about 70 headings.
     facet_key = models.TextField(blank=True, default="")
 
     class Meta:

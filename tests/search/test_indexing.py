@@ -16,7 +16,7 @@ from django.utils import timezone
 from challenges.models import Challenge
 from search import documents, indexing, signals
 from search.backends.database import DatabaseBackend
-from search.models import ChallengeEntry, SupplierEntry, SupplierTerm
+from search.models import ChallengeEntry, SupplierEntry, SupplierTerm, supplier_facet_key
 from search.query import SearchQuery
 from suppliers.models import Capability, Region, SupplierProfile
 from tests.factories.challenges import ChallengeFactory, open_challenge
@@ -192,6 +192,37 @@ def test_case_studies_listings_certifications_and_capabilities_reach_the_index()
     CertificationFactory(profile=profile, scheme="iso_14001")
     query = SearchQuery(index="suppliers", filters={"certification": ("iso_14001",)})
     assert DatabaseBackend().search(query).ids == [profile.pk]
+
+
+def test_the_facet_key_holds_size_band_region_vcse_and_capability_headings():
+    profile = SupplierProfileFactory(approved=True, size_band="small", is_vcse=True)
+    cap = capability("heat-networks")
+    heading = cap
+    while heading.parent_id is not None:
+        heading = heading.parent
+    profile.capabilities.add(cap)
+    words = SupplierEntry.objects.get(pk=profile.pk).facet_key.split()
+    region = [f"region:{profile.region_id}"] if profile.region_id else []
+    assert words == ["size_band:small", *region, "vcse:true", f"capability:{heading.slug}"]
+    # Empty values are left out, headings come in slug order.
+    assert (
+        supplier_facet_key(size_band="", region="", is_vcse=False, capability_top=["b-b", "a"])
+        == "vcse:false capability:a capability:b-b"
+    )
+
+
+def test_the_migration_fills_in_the_keys_the_indexer_writes():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("search.migrations.0005_facet_key_and_covering_indexes")
+    profile = SupplierProfileFactory(approved=True, size_band="medium")
+    profile.capabilities.add(capability("heat-networks"))
+    written = SupplierEntry.objects.get(pk=profile.pk).facet_key
+    SupplierEntry.objects.update(facet_key="")
+    migration.fill_facet_keys(apps, None)
+    assert SupplierEntry.objects.get(pk=profile.pk).facet_key == written != ""
 
 
 def test_renaming_a_capability_reindexes_its_suppliers():
