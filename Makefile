@@ -45,7 +45,7 @@ lint: python-deps
 	.venv/bin/ruff format --check .
 
 check: python-deps
-	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(PY) manage.py check --database default
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 pytest: setup

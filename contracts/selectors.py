@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from marketplace.accounts.models import Role
 from marketplace.core.audit import audit_history
+from suppliers.models import SupplierProfile
 
 from .access import BUYER_ROLES, SUPPLIER_ROLES, can_view_contract, organisation_ids
 from .models import (
+    BuyerBillingAccount,
     ChangeRequest,
     Claim,
     ClaimEvidence,
@@ -248,7 +251,34 @@ def supplier_contracts_summary(user, *, limit: int = 10) -> dict | None:
         "received_pence": totals["received"] or 0,
         "expected_pence": totals["expected"] or 0,
         "today": timezone.localdate(),
+        "payouts": payment_setup(user)["payouts"],
     }
+
+
+def payment_setup(user) -> dict:
+    """What the user may set up for payments, for the links to those pages: ``payouts`` for an
+    admin of a supplier, ``billing`` for a commissioner, each ``{"needed": bool}`` (some
+    organisation of theirs has not finished) or ``None`` when the page is not theirs. Both are
+    ``None`` unless payments go through Stripe (the ledger needs neither)."""
+    out = {"payouts": None, "billing": None}
+    if getattr(settings, "PAYMENT_PROVIDER", "ledger") != "stripe":
+        return out
+    if orgs := organisation_ids(user, (Role.SUPPLIER_ADMIN,)):
+        counts = SupplierProfile.objects.filter(organisation_id__in=orgs).aggregate(
+            suppliers=Count("pk"),
+            ready=Count("pk", filter=Q(payout_account__onboarding_complete=True)),
+        )
+        if counts["suppliers"]:
+            out["payouts"] = {"needed": counts["ready"] < counts["suppliers"]}
+    if buyers := organisation_ids(user, (Role.COMMISSIONER,)):
+        ready = (
+            BuyerBillingAccount.objects.filter(organisation_id__in=buyers)
+            .exclude(stripe_customer_id="")
+            .exclude(payment_method_id="")
+            .count()
+        )
+        out["billing"] = {"needed": ready < len(buyers)}
+    return out
 
 
 def claims_waiting_for_review(user) -> QuerySet[Claim]:
@@ -270,7 +300,12 @@ def commissioner_review_summary(user, *, limit: int = 10) -> dict | None:
     for claim in claims:
         claim.days_waiting = max((now - claim.submitted_at).days, 0)
     counts = waiting.aggregate(total=Count("pk"))
-    return {"claims": claims, "total": counts["total"], "today": timezone.localdate()}
+    return {
+        "claims": claims,
+        "total": counts["total"],
+        "today": timezone.localdate(),
+        "billing": payment_setup(user)["billing"],
+    }
 
 
 def days_until(day: datetime.date | None, *, today: datetime.date | None = None) -> int | None:

@@ -39,7 +39,11 @@ def contract_list(request):
     return render(
         request,
         "contracts/list.html",
-        {"contracts": contracts, "is_supplier": selectors.is_supplier_user(request.user)},
+        {
+            "contracts": contracts,
+            "is_supplier": selectors.is_supplier_user(request.user),
+            "payment_setup": selectors.payment_setup(request.user),
+        },
     )
 
 

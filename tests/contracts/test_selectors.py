@@ -122,3 +122,45 @@ def test_dashboard_shows_both_panels(client, contract, people, mfa_login):
     mfa_login(client, people.commissioner)
     body = client.get("/dashboard/").content.decode()
     assert "Claims waiting for review" in body
+
+
+def test_payment_set_up_is_offered_to_who_does_it_and_only_with_stripe(
+    client, contract, people, mfa_login, settings
+):
+    from contracts.models import BuyerBillingAccount, SupplierPayoutAccount
+
+    settings.PAYMENT_PROVIDER = "ledger"
+    assert selectors.payment_setup(people.supplier_admin) == {"payouts": None, "billing": None}
+
+    settings.PAYMENT_PROVIDER = "stripe"
+    assert selectors.payment_setup(people.supplier_admin) == {
+        "payouts": {"needed": True},
+        "billing": None,
+    }
+    assert selectors.payment_setup(people.commissioner) == {
+        "payouts": None,
+        "billing": {"needed": True},
+    }
+    # A supplier's ordinary member, a buyer without the commissioner role, a stranger.
+    for user in (people.supplier_member, people.buyer, UserFactory()):
+        assert selectors.payment_setup(user) == {"payouts": None, "billing": None}
+
+    client.force_login(people.supplier_admin)
+    body = client.get("/dashboard/").content.decode()
+    assert "Set up how you get paid" in body and 'href="/payouts/"' in body
+    assert "Set up how you get paid" in client.get("/contracts/").content.decode()
+
+    SupplierPayoutAccount.objects.create(
+        supplier=contract.supplier, stripe_account_id="acct_1", onboarding_complete=True
+    )
+    BuyerBillingAccount.objects.create(
+        organisation=contract.buyer, stripe_customer_id="cus_1", payment_method_id="pm_1"
+    )
+    assert selectors.payment_setup(people.supplier_admin)["payouts"] == {"needed": False}
+    assert selectors.payment_setup(people.commissioner)["billing"] == {"needed": False}
+    body = client.get("/dashboard/").content.decode()
+    assert "Set up how you get paid" not in body and "How you get paid" in body
+
+    mfa_login(client, people.commissioner)
+    body = client.get("/dashboard/").content.decode()
+    assert "How your organisation pays" in body and 'href="/billing/"' in body
