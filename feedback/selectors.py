@@ -66,14 +66,6 @@ def rating_for_suppliers(supplier_ids) -> dict[int, dict]:
     return out
 
 
-def rating_summaries(supplier_ids) -> dict[int, tuple[int, float | None]]:
-    """``{supplier id: (count, Bayesian average)}`` for the search index (one query)."""
-    return {
-        pk: (rating["count"], rating["average"])
-        for pk, rating in rating_for_suppliers(supplier_ids).items()
-    }
-
-
 def rating_distribution(supplier_id: int) -> list[tuple[int, int]]:
     """How many published reviews gave each overall star rating (their four ratings' mean,
     rounded), from 5 stars down to 1."""

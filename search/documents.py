@@ -35,6 +35,7 @@ from django.db.models import Prefetch
 
 from challenges.models import Challenge, Phase
 from marketplace.accounts.models import Organisation
+from marketplace.core.registry import lookup
 from suppliers.models import (
     Capability,
     CaseStudy,
@@ -98,12 +99,12 @@ class _Taxonomy:
 
 
 def _rating_summaries(ids: list[int]) -> dict[int, tuple[int, float]]:
-    """``{supplier id: (count, average)}`` from the feedback app, when it is installed."""
-    try:
-        from feedback.selectors import rating_summaries
-    except ImportError:
-        return {}
-    return rating_summaries(ids)
+    """``{supplier id: (count, average)}`` from whichever app answers the ``supplier_rating``
+    lookup (the feedback app; none when it is not installed)."""
+    return {
+        pk: (rating["count"], rating["average"])
+        for pk, rating in lookup("supplier_rating", ids).items()
+    }
 
 
 def _join(*parts) -> str:

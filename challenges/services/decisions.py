@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +19,7 @@ from marketplace.core.audit import audit
 from marketplace.core.errors import ValidationFailed
 from marketplace.core.money import format_gbp
 
-from ..models import Application, Challenge, CompetitionInvitation, Phase
+from ..models import Application, Challenge, Phase
 from ..selectors.assessment import application_cost, funded_total
 from ..signals import phase_decided
 from .assessment import ensure_buyer
@@ -237,36 +235,6 @@ def feedback_release(*, phase: Phase, by: User) -> Phase:
 # --- Phase progression ------------------------------------------------------------------------
 
 
-def _invite_funded(phase: Phase, next_phase: Phase, by: User) -> list[CompetitionInvitation]:
-    """Invite phase N's funded suppliers to phase N+1 (the challenge side's service if any)."""
-    service = None
-    for module in ("challenges", "invitations", "lifecycle"):
-        try:
-            found = importlib.import_module(f"{__package__}.{module}")
-        except ImportError:
-            continue
-        service = service or getattr(found, "phase_invite_funded", None)
-    if service is not None:
-        return service(phase=next_phase, by=by)
-    invitations = []
-    funded = Application.objects.filter(phase=phase, status=Status.FUNDED).select_related(
-        "supplier"
-    )
-    for application in funded:
-        invitation, created = CompetitionInvitation.objects.get_or_create(
-            phase=next_phase,
-            supplier=application.supplier,
-            defaults={
-                "invited_by": by,
-                "message": f"Your {phase.name.lower()} application was funded.",
-            },
-        )
-        if created:
-            audit(by, "challenge.invited", invitation, supplier=application.supplier_id)
-        invitations.append(invitation)
-    return invitations
-
-
 @transaction.atomic
 def phase_open_next(*, challenge: Challenge, by: User) -> Challenge:
     """Decided phase N -> invite its funded suppliers and open phase N+1 to them only."""
@@ -284,7 +252,9 @@ def phase_open_next(*, challenge: Challenge, by: User) -> Challenge:
             f"No supplier was funded in phase {phase.number}, so phase {next_phase.number} "
             "cannot open"
         )
-    _invite_funded(phase, next_phase, by)
+    from .invitations import phase_invite_funded
     from .lifecycle import challenge_open
+
+    phase_invite_funded(phase=next_phase, by=by)
 
     return challenge_open(challenge=challenge, by=by)

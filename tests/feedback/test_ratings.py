@@ -44,10 +44,6 @@ def test_rating_for_suppliers_shape_and_only_published_reviews_count():
         "average": None,
         "dimensions": dict.fromkeys(("delivery", "quality", "value", "communication")),
     }
-    assert selectors.rating_summaries([nobody.pk, first.supplier_id]) == {
-        nobody.pk: (0, None),
-        first.supplier_id: (2, rating["average"]),
-    }
 
 
 def test_rating_for_a_page_of_suppliers_is_one_query(django_assert_num_queries):
