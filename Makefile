@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .venv-tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup python-deps node-deps run migrate seed test lint check pytest e2e assets bench-geo bench-claims bench-search test-es clean
+.PHONY: help setup python-deps node-deps run migrate seed test lint check pytest pytest-sqlite e2e assets bench-geo bench-claims bench-search test-es clean
 
 help:
 	@echo "make run    - set up, migrate, load demo data and serve at http://$(HOST):$(PORT)"
@@ -51,7 +51,12 @@ check: python-deps
 pytest: setup
 	.venv/bin/pytest $(PYTEST_ARGS)
 
-test: setup lint check pytest
+# Search must give the same answers on SQLite as on PostgreSQL (issue #11): when the suite ran
+# on PostgreSQL, the search tests (the conformance suite among them) run again on SQLite.
+pytest-sqlite: setup
+	@if [ -n "$$DATABASE_URL" ]; then DATABASE_URL= .venv/bin/pytest tests/search -q; fi
+
+test: setup lint check pytest pytest-sqlite
 
 e2e: setup
 	.venv/bin/pytest -m e2e $(PYTEST_ARGS)
