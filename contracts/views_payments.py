@@ -1,11 +1,17 @@
 """Billing set-up (buyer organisations) and payouts set-up (suppliers).
 
+The pages exist only when payments go through Stripe (``PAYMENT_PROVIDER``): with the ledger
+there is nothing to set up, and they answer 404.
+
 Card and bank details are entered on Stripe's pages (Checkout in setup mode, Connect
 onboarding), never on ours, so there is no Stripe JavaScript here. Each page is only for the
 people who may act: a commissioner of the organisation, or an admin of the supplier. Anyone
 else gets a 404, so the pages give nothing away.
 """
 
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -20,6 +26,16 @@ from suppliers.models import SupplierProfile
 from .forms_payments import BillingStartForm, PayoutsStartForm
 from .models import BuyerBillingAccount, SupplierPayoutAccount
 from .services import payments as services
+
+
+def _stripe_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if getattr(settings, "PAYMENT_PROVIDER", "ledger") != "stripe":
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _commissioner_orgs(user):
@@ -41,6 +57,7 @@ def _admin_supplier(request, pk: int) -> SupplierProfile:
 
 
 @login_required
+@_stripe_only
 def billing(request):
     organisations = list(_commissioner_orgs(request.user))
     if not organisations:
@@ -57,6 +74,7 @@ def billing(request):
 
 @login_required
 @require_POST
+@_stripe_only
 def billing_start(request, slug):
     organisation = _commissioner_org(request, slug)
     done = request.build_absolute_uri(reverse("contracts:billing_done", args=[slug]))
@@ -74,6 +92,7 @@ def billing_start(request, slug):
 
 
 @login_required
+@_stripe_only
 def billing_done(request, slug):
     organisation = _commissioner_org(request, slug)
     session_id = request.GET.get("session_id", "")
@@ -91,6 +110,7 @@ def billing_done(request, slug):
 
 
 @login_required
+@_stripe_only
 def payouts(request):
     suppliers = list(_admin_suppliers(request.user))
     if not suppliers:
@@ -118,6 +138,7 @@ def _payouts_link(request, supplier):
 
 
 @login_required
+@_stripe_only
 def payouts_start(request, pk):
     """POST from our page, or GET when Stripe sends the person back for a fresh link."""
     supplier = _admin_supplier(request, pk)
@@ -132,6 +153,7 @@ def payouts_start(request, pk):
 
 
 @login_required
+@_stripe_only
 def payouts_return(request, pk):
     supplier = _admin_supplier(request, pk)
     try:

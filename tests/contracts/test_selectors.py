@@ -131,6 +131,12 @@ def test_payment_set_up_is_offered_to_who_does_it_and_only_with_stripe(
 
     settings.PAYMENT_PROVIDER = "ledger"
     assert selectors.payment_setup(people.supplier_admin) == {"payouts": None, "billing": None}
+    # With the ledger there is nothing to set up: the pages are not there either.
+    client.force_login(people.supplier_admin)
+    assert client.get("/payouts/").status_code == 404
+    assert client.post(f"/payouts/{contract.supplier_id}/start/").status_code == 404
+    mfa_login(client, people.commissioner)
+    assert client.get("/billing/").status_code == 404
 
     settings.PAYMENT_PROVIDER = "stripe"
     assert selectors.payment_setup(people.supplier_admin) == {
