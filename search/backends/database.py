@@ -415,9 +415,10 @@ class _Suppliers(_IndexSpec):
 
     def count_and_facets(self, qs: QuerySet, names) -> tuple[int, dict[str, dict[str, int]]]:
         """The total and every facet asked for in one statement. The matching entries are
-        grouped by their ``facet_key`` (a few thousand groups at most), counting per group the
-        entries with each certificate in date; the groups' counts are then added up here per
-        facet value. So an entry costs one grouping step, not one count per facet value."""
+        grouped by their ``facet_key`` (7,200 groups at 100,000 suppliers with 7 capability
+        headings, and never more than the matches), counting per group the entries with each
+        certificate in date; the groups' counts are then added up here per facet value. So an
+        entry costs one grouping step, not one count per facet value."""
         if not names:
             return qs.count(), {}
         today = timezone.localdate()
