@@ -2,8 +2,8 @@
 of ``search.models``, portable SQL on SQLite with the same result sets.
 
 A query runs as a handful of SQL statements whatever the data size: the total with every facet
-asked for (suppliers: one statement of conditional counts, so the matching rows are read once;
-challenges: one GROUP BY per facet), one page of ids (id-first: the narrow rows are sorted and
+asked for (suppliers: one statement grouping the matches by their facet key, so the matching
+rows are read once; challenges: one GROUP BY per facet), one page of ids (id-first: the narrow rows are sorted and
 cut, wide rows are loaded by the caller for those ids only), and one read of the page's
 summaries for highlights. A search in relevance or distance order without facets counts its
 matches in the statement that sorts them (PostgreSQL). Totals and facet counts are reused until the
