@@ -153,6 +153,9 @@ def committed_db(django_db_setup, django_db_blocker):
             Organisation.objects.filter(memberships__user=user).delete()
             user.delete()
         Session.objects.filter(session_key__in=made.get("sessions", [])).delete()
+        # This connection was opened outside the test transaction; left open, it keeps the
+        # test database busy when pytest-django drops it at the end of the run.
+        connection.close()
 
 
 def test_two_concurrent_posts_create_one_organisation(committed_db):
