@@ -25,6 +25,7 @@ import re
 from django import forms
 from django.utils import timezone
 
+from challenges.forms import filters as challenge_filters
 from challenges.models import Challenge
 from marketplace.core import geo
 from marketplace.core.forms import GovUKForm, MoneyField
@@ -454,16 +455,8 @@ class SupplierSearchForm(SearchForm):
 
 # --- Challenges ------------------------------------------------------------------------------
 
-STATUS_CHOICES = [
-    (Challenge.Status.OPEN.value, "Open for applications"),
-    (Challenge.Status.SCHEDULED.value, "Opening soon"),
-    (Challenge.Status.CLOSED.value, "Closed"),
-    (Challenge.Status.ASSESSING.value, "Being assessed"),
-    (Challenge.Status.DECIDED.value, "Decided"),
-    (Challenge.Status.COMPLETE.value, "Complete"),
-    (Challenge.Status.CANCELLED.value, "Cancelled"),
-    ("any", "Any status"),
-]
+# The challenge list's own status labels (the old list API shares them).
+STATUS_CHOICES = challenge_filters.STATUS_CHOICES
 
 
 class ChallengeSearchForm(SearchForm):

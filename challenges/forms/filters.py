@@ -15,7 +15,7 @@ from ..models import Challenge
 from ..selectors.challenges import ChallengeFilters, buyer_options
 
 STATUS_CHOICES = [
-    (Challenge.Status.OPEN.value, "Open for applications"),
+    (Challenge.Status.OPEN.value, "Open now"),
     (Challenge.Status.SCHEDULED.value, "Opening soon"),
     (Challenge.Status.CLOSED.value, "Closed"),
     (Challenge.Status.ASSESSING.value, "Being assessed"),

@@ -424,7 +424,7 @@ def test_challenge_filters_show_the_counts_of_the_search(client):
     ChallengeFactory(closed=True, with_phase=True)
     html = client.get(CHALLENGES).content.decode()
     statuses = option_labels(html, "status")
-    assert statuses["open"] == "Open for applications (3)"
+    assert statuses["open"] == "Open now (3)"
     # The default "open" is a choice made: the other statuses still say what they would give.
     assert statuses["closed"] == "Closed (1)"
     assert statuses["any"] == "Any status"
