@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from .models import (
     OutcomeMetric,
     Payment,
 )
+from .providers import uses_stripe
 
 # Milestones still to be delivered (the ones a commissioner could still mark as not met).
 OPEN_MILESTONE_STATUSES = Milestone.TRANSITIONS.allowed_from("mark_not_met")
@@ -261,7 +261,7 @@ def payment_setup(user) -> dict:
     organisation of theirs has not finished) or ``None`` when the page is not theirs. Both are
     ``None`` unless payments go through Stripe (the ledger needs neither)."""
     out = {"payouts": None, "billing": None}
-    if getattr(settings, "PAYMENT_PROVIDER", "ledger") != "stripe":
+    if not uses_stripe():
         return out
     if orgs := organisation_ids(user, (Role.SUPPLIER_ADMIN,)):
         counts = SupplierProfile.objects.filter(organisation_id__in=orgs).aggregate(
@@ -271,12 +271,8 @@ def payment_setup(user) -> dict:
         if counts["suppliers"]:
             out["payouts"] = {"needed": counts["ready"] < counts["suppliers"]}
     if buyers := organisation_ids(user, (Role.COMMISSIONER,)):
-        ready = (
-            BuyerBillingAccount.objects.filter(organisation_id__in=buyers)
-            .exclude(stripe_customer_id="")
-            .exclude(payment_method_id="")
-            .count()
-        )
+        accounts = BuyerBillingAccount.objects.filter(organisation_id__in=buyers)
+        ready = sum(account.ready for account in accounts)
         out["billing"] = {"needed": ready < len(buyers)}
     return out
 

@@ -11,7 +11,6 @@ else gets a 404, so the pages give nothing away.
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -25,13 +24,14 @@ from suppliers.models import SupplierProfile
 
 from .forms_payments import BillingStartForm, PayoutsStartForm
 from .models import BuyerBillingAccount, SupplierPayoutAccount
+from .providers import uses_stripe
 from .services import payments as services
 
 
 def _stripe_only(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if getattr(settings, "PAYMENT_PROVIDER", "ledger") != "stripe":
+        if not uses_stripe():
             raise Http404
         return view(request, *args, **kwargs)
 

@@ -6,7 +6,23 @@ changing ``PAYMENT_PROVIDER`` never changes how an existing payment is completed
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from .base import CardDeclined, Outcome, Provider, ProviderUnavailable
+
+
+def configured_name() -> str:
+    """The provider new payments go through: ``PAYMENT_PROVIDER`` when it names one, else the
+    ledger."""
+    from ..models import Payment
+
+    name = getattr(settings, "PAYMENT_PROVIDER", "ledger") or "ledger"
+    return name if name in Payment.Provider.values else Payment.Provider.LEDGER
+
+
+def uses_stripe() -> bool:
+    """Whether new payments go through Stripe (billing and payouts then need setting up)."""
+    return configured_name() == "stripe"
 
 
 def get_provider(name: str) -> Provider:
@@ -19,4 +35,12 @@ def get_provider(name: str) -> Provider:
     return LedgerProvider()
 
 
-__all__ = ["CardDeclined", "Outcome", "Provider", "ProviderUnavailable", "get_provider"]
+__all__ = [
+    "CardDeclined",
+    "Outcome",
+    "Provider",
+    "ProviderUnavailable",
+    "configured_name",
+    "get_provider",
+    "uses_stripe",
+]

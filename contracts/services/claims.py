@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import math
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -37,6 +36,7 @@ from ..models import (
     PhaseBudget,
 )
 from ..models.claims import MAX_UNITS
+from ..providers import configured_name
 from ._common import (
     clean_text,
     commissioner_emails,
@@ -377,7 +377,7 @@ def _commit_money(
         claim=claim,
         contract=contract,
         amount_pence=amount,
-        provider=_provider_name(),
+        provider=configured_name(),
         idempotency_key=f"payment-{claim.pk}",
         approved_at=now,
     )
@@ -385,11 +385,6 @@ def _commit_money(
     audit(by, "payment.created", payment, amount_pence=amount, provider=payment.provider)
     _after_approval(claim, payment, target, by=by)
     return payment
-
-
-def _provider_name() -> str:
-    name = getattr(settings, "PAYMENT_PROVIDER", "ledger") or "ledger"
-    return name if name in Payment.Provider.values else Payment.Provider.LEDGER
 
 
 def _after_approval(claim: Claim, payment: Payment, target, *, by: User) -> None:
