@@ -14,6 +14,8 @@ GIN-indexed, PostgreSQL) or ``tokens_a`` ... ``tokens_d`` (the same lexemes as p
 column per weight, SQLite).
 """
 
+import functools
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
@@ -125,6 +127,12 @@ def supplier_facet_key(*, size_band: str, region: str, is_vcse: bool, capability
     pairs = [("size_band", size_band), ("region", region), ("vcse", "true" if is_vcse else "false")]
     pairs += [("capability", slug) for slug in sorted(capability_top)]
     return " ".join(f"{name}:{value}" for name, value in pairs if value)
+
+
+@functools.lru_cache(maxsize=65_536)
+def supplier_facet_values(key: str) -> tuple[tuple[str, str], ...]:
+    """The (facet, value) pairs of a ``supplier_facet_key``: ("size_band", "small") ..."""
+    return tuple(tuple(word.split(":", 1)) for word in key.split())
 
 
 class SupplierTerm(models.Model):

@@ -3,11 +3,11 @@ of ``search.models``, portable SQL on SQLite with the same result sets.
 
 A query runs as a handful of SQL statements whatever the data size: the total with every facet
 asked for (suppliers: one statement grouping the matches by their facet key, so the matching
-rows are read once; challenges: one GROUP BY per facet), one page of ids (id-first: the narrow rows are sorted and
-cut, wide rows are loaded by the caller for those ids only), and one read of the page's
-summaries for highlights. A search in relevance or distance order without facets counts its
-matches in the statement that sorts them (PostgreSQL). Totals and facet counts are reused until the
-index changes (see ``_cached_counts``).
+rows are read once; challenges: one GROUP BY per facet), one page of ids (id-first: the narrow
+rows are sorted and cut, wide rows are loaded by the caller for those ids only), and one read
+of the page's summaries for highlights. A search in relevance or distance order without facets
+counts its matches in the statement that sorts them (PostgreSQL). Totals and facet counts are
+reused until the index changes (see ``_cached_counts``).
 
 - Text: every word must match (AND), stemmed as PostgreSQL's ``english`` configuration stems
   (``search.text``). PostgreSQL: ``vector @@ plainto_tsquery('english', ...)`` on the GIN-indexed
@@ -22,7 +22,6 @@ index changes (see ``_cached_counts``).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from ..models import (
     SupplierEntry,
     SupplierTerm,
     TermKind,
+    supplier_facet_values,
 )
 from ..query import (
     CHALLENGE_FACETS,
@@ -118,7 +118,7 @@ class DatabaseBackend:
 
         counted = _cached_counts(query, wanted)
         rows = None
-        whole = _ORDERS_READING_EVERY_MATCH.get(_order_key(order))
+        whole = _order_reading_every_match(order)
         if counted is None and whole and not wanted and offset < limit:
             # Ranking or sorting by distance reads every match anyway: count them in the same
             # statement.
@@ -151,19 +151,14 @@ class DatabaseBackend:
 _BY_SCORE = ["-score", "pk"]
 _BY_DISTANCE = [F("distance").asc(nulls_last=True), "pk"]
 
-# Orders that can only be answered by reading every match (no index gives them), with the same
-# order in SQL over the page's columns.
-_ORDERS_READING_EVERY_MATCH = {
-    "score": "matches.score DESC, matches.pk",
-    "distance": "matches.distance ASC NULLS LAST, matches.pk",
-}
 
-
-def _order_key(order: list) -> str | None:
+def _order_reading_every_match(order: list) -> str | None:
+    """The SQL over the page's columns for an order no index gives (every match must be read
+    to answer it: relevance, distance); None for any other order."""
     if order == _BY_SCORE:
-        return "score"
+        return "matches.score DESC, matches.pk"
     if order == _BY_DISTANCE:
-        return "distance"
+        return "matches.distance ASC NULLS LAST, matches.pk"
     return None
 
 
@@ -334,12 +329,6 @@ def _fetch_all(qs: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
-@functools.lru_cache(maxsize=65_536)
-def _facet_values(key: str) -> tuple[tuple[str, str], ...]:
-    """("size_band", "small"), ("region", "TLE") ... from a ``facet_key``."""
-    return tuple(tuple(word.split(":", 1)) for word in key.split())
-
-
 def _term_ids(term_model, kind: str, values, **extra) -> QuerySet:
     return term_model.objects.filter(kind=kind, value__in=[str(v) for v in values], **extra).values(
         "entry_id"
@@ -440,7 +429,7 @@ class _Suppliers(_IndexSpec):
         columns = list(zip(*rows, strict=True)) or [(), ()] + [() for _ in schemes]
         by_value: dict[tuple[str, str], int] = {}
         for key, n in zip(columns[0], columns[1], strict=True):
-            for pair in _facet_values(key):
+            for pair in supplier_facet_values(key):
                 by_value[pair] = by_value.get(pair, 0) + n
         facets: dict[str, dict[str, int]] = {name: {} for name in names}
         for (name, value), n in by_value.items():

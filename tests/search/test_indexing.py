@@ -16,7 +16,13 @@ from django.utils import timezone
 from challenges.models import Challenge
 from search import documents, indexing, signals
 from search.backends.database import DatabaseBackend
-from search.models import ChallengeEntry, SupplierEntry, SupplierTerm, supplier_facet_key
+from search.models import (
+    ChallengeEntry,
+    SupplierEntry,
+    SupplierTerm,
+    supplier_facet_key,
+    supplier_facet_values,
+)
 from search.query import SearchQuery
 from suppliers.models import Capability, Region, SupplierProfile
 from tests.factories.challenges import ChallengeFactory, open_challenge
@@ -205,9 +211,13 @@ def test_the_facet_key_holds_size_band_region_vcse_and_capability_headings():
     region = [f"region:{profile.region_id}"] if profile.region_id else []
     assert words == ["size_band:small", *region, "vcse:true", f"capability:{heading.slug}"]
     # Empty values are left out, headings come in slug order.
-    assert (
-        supplier_facet_key(size_band="", region="", is_vcse=False, capability_top=["b-b", "a"])
-        == "vcse:false capability:a capability:b-b"
+    key = supplier_facet_key(size_band="", region="", is_vcse=False, capability_top=["b-b", "a"])
+    assert key == "vcse:false capability:a capability:b-b"
+    # Read back as the backend counts it.
+    assert supplier_facet_values(key) == (
+        ("vcse", "false"),
+        ("capability", "a"),
+        ("capability", "b-b"),
     )
 
 
