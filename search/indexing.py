@@ -33,6 +33,7 @@ from .models import (
     SupplierEntry,
     SupplierTerm,
     TermKind,
+    certificate_columns,
     supplier_facet_key,
 )
 
@@ -258,6 +259,8 @@ SUPPLIER_COLUMNS = [
     ("new_to_public_sector", "boolean"),
     ("capabilities", "jsonb"),
     ("certified_until", "jsonb"),
+    ("certificate_bits", "integer"),
+    ("certificates_all_in_date_until", "integer"),
     ("facet_key", "text"),
 ]
 CHALLENGE_COLUMNS = [
@@ -281,6 +284,7 @@ def _supplier_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple]]:
     for doc in docs:
         location = doc["location"] or {}
         pk = doc["id"]
+        certified_until = {c["scheme"]: c["expires_on"].toordinal() for c in doc["certifications"]}
         entries.append(
             (
                 pk,
@@ -295,7 +299,8 @@ def _supplier_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple]]:
                 doc["rating_count"],
                 doc["new_to_public_sector"],
                 dict.fromkeys(doc["capability_slugs"], 1),
-                {c["scheme"]: c["expires_on"].toordinal() for c in doc["certifications"]},
+                certified_until,
+                *certificate_columns(certified_until),
                 supplier_facet_key(
                     size_band=doc["size_band"],
                     region=doc["region"],

@@ -69,6 +69,12 @@ class SupplierEntry(IndexedText):
     # The latest expiry of each certification scheme held, as {scheme: date.toordinal()}.
     # "In date" is asked at query time, so an expiry takes effect without reindexing.
     certified_until = models.JSONField(default=dict)
+    # The same certificates in two integers, so that counting them per scheme tests integers,
+    # not JSON: the schemes held (``CERTIFICATE_BITS``), and the earliest of their expiries
+    # (``date.toordinal()``; null when none is held). On a day up to that one, every scheme held
+    # is in date; after it, ``certified_until`` says which still are.
+    certificate_bits = models.PositiveIntegerField(default=0)
+    certificates_all_in_date_until = models.IntegerField(null=True)
     # The entry's value of every facet but certification, as "name:value" words
     # (``supplier_facet_key``). Facet counts group the matching entries by it, so each
     # entry is counted once, whatever the number of facet values (a few thousand distinct keys
@@ -96,6 +102,8 @@ class SupplierEntry(IndexedText):
                     "new_to_public_sector",
                     "facet_key",
                     "certified_until",
+                    "certificate_bits",
+                    "certificates_all_in_date_until",
                 ],
                 name="search_supplier_near",
             ),
@@ -103,7 +111,12 @@ class SupplierEntry(IndexedText):
             # this index alone.
             models.Index(
                 fields=["facet_key"],
-                include=["certified_until", "is_sme"],
+                include=[
+                    "certified_until",
+                    "certificate_bits",
+                    "certificates_all_in_date_until",
+                    "is_sme",
+                ],
                 name="search_supplier_facets",
             ),
             models.Index(fields=["sort_name", "supplier"], name="search_supplier_name"),
@@ -129,10 +142,39 @@ def supplier_facet_key(*, size_band: str, region: str, is_vcse: bool, capability
     return " ".join(f"{name}:{value}" for name, value in pairs if value)
 
 
+# The bit of each certification scheme in ``SupplierEntry.certificate_bits``. A bit keeps its
+# scheme for as long as entries are written with it: a new scheme takes a new bit (and a
+# migration fills it in), a retired scheme's bit is not reused.
+CERTIFICATE_BITS = {
+    "cyber_essentials": 1 << 0,
+    "cyber_essentials_plus": 1 << 1,
+    "iso_27001": 1 << 2,
+    "iso_9001": 1 << 3,
+    "iso_14001": 1 << 4,
+    "other": 1 << 5,
+}
+
+
+def certificate_columns(certified_until: dict[str, int]) -> tuple[int, int | None]:
+    """(certificate_bits, certificates_all_in_date_until) for an entry's ``certified_until``."""
+    bits = 0
+    for scheme in certified_until:
+        bits |= CERTIFICATE_BITS[scheme]
+    return bits, min(certified_until.values(), default=None)
+
+
 @functools.lru_cache(maxsize=65_536)
-def supplier_facet_values(key: str) -> tuple[tuple[str, str], ...]:
-    """The (facet, value) pairs of a ``supplier_facet_key``: ("size_band", "small") ..."""
-    return tuple(tuple(word.split(":", 1)) for word in key.split())
+def supplier_facet_words(key: str) -> tuple[str, ...]:
+    """The words of a ``supplier_facet_key``, "size_band:small" ... Counts are added up per
+    word (a string is the cheapest dictionary key), then each word is read once with
+    ``supplier_facet_value``."""
+    return tuple(key.split())
+
+
+def supplier_facet_value(word: str) -> tuple[str, str]:
+    """("size_band", "small") for "size_band:small"."""
+    name, _, value = word.partition(":")
+    return name, value
 
 
 class SupplierTerm(models.Model):

@@ -34,6 +34,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Collate
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from challenges.models import Challenge
@@ -41,13 +42,15 @@ from suppliers.models import Certification, SupplierProfile
 
 from .. import geo, text
 from ..models import (
+    CERTIFICATE_BITS,
     KEYED_SUPPLIER_FACETS,
     ChallengeEntry,
     ChallengeTerm,
     SupplierEntry,
     SupplierTerm,
     TermKind,
-    supplier_facet_values,
+    supplier_facet_value,
+    supplier_facet_words,
 )
 from ..query import (
     CHALLENGE_FACETS,
@@ -320,6 +323,19 @@ def _any_in_date(schemes, today) -> Q:
     return Q(certified_until__has_any_keys=list(schemes)) & in_date
 
 
+def _counts_as_in_date(scheme: str, today) -> Q:
+    """For counting every entry (facets): holds ``scheme`` and it is in date ``today``, the
+    same answer as ``_any_in_date`` from integers for most entries: the scheme's bit, then
+    whether every certificate the entry holds is in date. Only an entry with a certificate
+    past its expiry reads its JSON."""
+    ordinal = today.toordinal()
+    held = GreaterThan(F("certificate_bits").bitand(CERTIFICATE_BITS[scheme]), 0)
+    return Q(held) & (
+        Q(certificates_all_in_date_until__gte=ordinal)
+        | Q(**{f"certified_until__{scheme}__gte": ordinal})
+    )
+
+
 def _fetch_all(qs: QuerySet) -> list[tuple]:
     """The rows of a values_list() query as the driver returns them (thousands of small rows:
     Django's per-row conversions would cost more than the query)."""
@@ -416,7 +432,7 @@ class _Suppliers(_IndexSpec):
         # table.
         aggregates = {"n": Count("*")}
         aggregates |= {
-            f"c{i}": Count(Value(1), filter=_any_in_date((scheme,), today))
+            f"c{i}": Count(Value(1), filter=_counts_as_in_date(scheme, today))
             for i, scheme in enumerate(schemes)
         }
         qs = qs.order_by()
@@ -427,12 +443,13 @@ class _Suppliers(_IndexSpec):
             row = qs.aggregate(**aggregates)
             rows = [("", *(row[alias] for alias in aggregates))]
         columns = list(zip(*rows, strict=True)) or [(), ()] + [() for _ in schemes]
-        by_value: dict[tuple[str, str], int] = {}
+        by_word: dict[str, int] = {}
         for key, n in zip(columns[0], columns[1], strict=True):
-            for pair in supplier_facet_values(key):
-                by_value[pair] = by_value.get(pair, 0) + n
+            for word in supplier_facet_words(key):
+                by_word[word] = by_word.get(word, 0) + n
         facets: dict[str, dict[str, int]] = {name: {} for name in names}
-        for (name, value), n in by_value.items():
+        for word, n in by_word.items():
+            name, value = supplier_facet_value(word)
             if name in facets:
                 facets[name][value] = n
         for scheme, counts in zip(schemes, columns[2:], strict=True):

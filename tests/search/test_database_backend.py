@@ -161,6 +161,37 @@ def test_certificates_are_in_date_on_the_day_of_the_search(monkeypatch):
     assert result.facets["certification"].get("iso_14001", 0) < counted
 
 
+def test_a_lapsed_certificate_is_not_counted_beside_one_in_date(monkeypatch):
+    # Facet counts test the entry's integers first and read its certificates only once one of
+    # them has lapsed: a supplier holding one certificate in date and one lapsed counts for
+    # the first only, and for neither once the first lapses too.
+    today = timezone.localdate()
+
+    def counts(days_on: int) -> tuple[int, int]:
+        monkeypatch.setattr(timezone, "localdate", lambda *a: today + dt.timedelta(days=days_on))
+        found = run(facets=("certification",)).facets["certification"]
+        return found.get("iso_14001", 0), found.get("cyber_essentials_plus", 0)
+
+    before = {days_on: counts(days_on) for days_on in (0, 1, 2)}
+    mixed = SupplierProfileFactory(approved=True)
+    CertificationFactory(profile=mixed, scheme="iso_14001", expires_on=today)
+    CertificationFactory(
+        profile=mixed, scheme="cyber_essentials_plus", expires_on=today - dt.timedelta(days=1)
+    )
+    fresh = SupplierProfileFactory(approved=True)
+    CertificationFactory(
+        profile=fresh, scheme="cyber_essentials_plus", expires_on=today + dt.timedelta(days=1)
+    )
+    added = {
+        0: (1, 1),  # mixed: ISO 14001 only; fresh: Cyber Essentials Plus
+        1: (0, 1),  # mixed's ISO 14001 lapsed at midnight
+        2: (0, 0),  # and fresh's certificate the night after
+    }
+    for days_on, (iso, plus) in added.items():
+        was_iso, was_plus = before[days_on]
+        assert counts(days_on) == (was_iso + iso, was_plus + plus), f"{days_on} days on"
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL's")
 @pytest.mark.parametrize(
     ("filters", "index"),

@@ -17,14 +17,16 @@ from challenges.models import Challenge
 from search import documents, indexing, signals
 from search.backends.database import DatabaseBackend
 from search.models import (
+    CERTIFICATE_BITS,
     ChallengeEntry,
     SupplierEntry,
     SupplierTerm,
     supplier_facet_key,
-    supplier_facet_values,
+    supplier_facet_value,
+    supplier_facet_words,
 )
 from search.query import SearchQuery
-from suppliers.models import Capability, Region, SupplierProfile
+from suppliers.models import Capability, Certification, Region, SupplierProfile
 from tests.factories.challenges import ChallengeFactory, open_challenge
 from tests.factories.suppliers import (
     CaseStudyFactory,
@@ -214,11 +216,11 @@ def test_the_facet_key_holds_size_band_region_vcse_and_capability_headings():
     key = supplier_facet_key(size_band="", region="", is_vcse=False, capability_top=["b-b", "a"])
     assert key == "vcse:false capability:a capability:b-b"
     # Read back as the backend counts it.
-    assert supplier_facet_values(key) == (
+    assert [supplier_facet_value(word) for word in supplier_facet_words(key)] == [
         ("vcse", "false"),
         ("capability", "a"),
         ("capability", "b-b"),
-    )
+    ]
 
 
 def test_the_migration_fills_in_the_keys_the_indexer_writes():
@@ -233,6 +235,40 @@ def test_the_migration_fills_in_the_keys_the_indexer_writes():
     SupplierEntry.objects.update(facet_key="")
     migration.fill_facet_keys(apps, None)
     assert SupplierEntry.objects.get(pk=profile.pk).facet_key == written != ""
+
+
+def test_every_certification_scheme_has_a_bit_of_its_own():
+    assert set(CERTIFICATE_BITS) == set(Certification.Scheme.values)
+    bits = list(CERTIFICATE_BITS.values())
+    assert all(bit > 0 and bit & (bit - 1) == 0 for bit in bits)  # one bit each
+    assert len(set(bits)) == len(bits)
+
+
+def test_the_entry_keeps_its_certificates_as_bits_and_the_earliest_expiry():
+    today = timezone.localdate()
+    profile = SupplierProfileFactory(approved=True)
+    entry = SupplierEntry.objects.get(pk=profile.pk)
+    assert (entry.certificate_bits, entry.certificates_all_in_date_until) == (0, None)
+    CertificationFactory(profile=profile, scheme="iso_9001", expires_on=today)
+    CertificationFactory(
+        profile=profile, scheme="cyber_essentials", expires_on=today + dt.timedelta(days=9)
+    )
+    entry = SupplierEntry.objects.get(pk=profile.pk)
+    expected_bits = CERTIFICATE_BITS["iso_9001"] | CERTIFICATE_BITS["cyber_essentials"]
+    assert entry.certificate_bits == expected_bits
+    assert entry.certificates_all_in_date_until == today.toordinal()
+
+    # Entries written before the columns existed get the same values from the migration.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("search.migrations.0006_certificate_bits")
+    SupplierEntry.objects.update(certificate_bits=0, certificates_all_in_date_until=None)
+    migration.fill_certificate_columns(apps, None)
+    entry = SupplierEntry.objects.get(pk=profile.pk)
+    assert entry.certificate_bits == expected_bits
+    assert entry.certificates_all_in_date_until == today.toordinal()
 
 
 def test_renaming_a_capability_reindexes_its_suppliers():
