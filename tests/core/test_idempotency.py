@@ -135,42 +135,20 @@ def test_token_field_cleans_to_uuid_or_none():
     assert field.clean(None) is None
 
 
-@pytest.fixture
-def committed_db(django_db_setup, django_db_blocker):
-    """Real commits, so two threads (two connections) see each other's rows. Unlike
-    ``transactional_db`` this does not flush every table afterwards (which would also remove
-    the regions and capabilities that data migrations made); it deletes what the test made."""
-    made = {"users": []}
-    with django_db_blocker.unblock():
-        yield made
-        from django.contrib.sessions.models import Session
-
-        from marketplace.core.models import AuditEvent
-
-        for user in made["users"]:
-            AuditEvent.objects.filter(actor=user).delete()
-            IdempotencyKey.objects.filter(user=user).delete()
-            Organisation.objects.filter(memberships__user=user).delete()
-            user.delete()
-        Session.objects.filter(session_key__in=made.get("sessions", [])).delete()
-        # This connection was opened outside the test transaction; left open, it keeps the
-        # test database busy when pytest-django drops it at the end of the run.
-        connection.close()
-
-
-def test_two_concurrent_posts_create_one_organisation(committed_db):
+# Real commits, so that the two threads (two connections) see each other's rows. The marker also
+# makes pytest-django create the test database when this test runs alone; the tables are
+# emptied afterwards and the data migrations' rows put back (tests/conftest.py).
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_posts_create_one_organisation():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locking on the unique index")
     user = UserFactory()
-    committed_db["users"].append(user)
-    committed_db["sessions"] = []
     token = str(uuid.uuid4())
     data = {"legal_name": "Racing Ltd", "trading_name": "", "form_token": token}
     clients = []
     for _ in range(2):
         client = Client()
         client.force_login(user)
-        committed_db["sessions"].append(client.session.session_key)
         clients.append(client)
     barrier = threading.Barrier(2)
     responses, errors = [], []
