@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("challenges.urls")),
     path("", include("contracts.urls")),
     path("", include("feedback.urls")),
+    path("", include("search.urls")),
 ]
 
 # Uploaded files, served inert (never as HTML; images inline, everything else downloaded) in

@@ -16,6 +16,7 @@ column per weight, SQLite).
 
 import functools
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
@@ -242,3 +243,44 @@ class ChallengeTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}={self.value}"
+
+
+class SearchAlert(models.Model):
+    """A challenge search a signed-in user asked to be emailed about: when a challenge opens
+    for applications and this search finds it, they are told once (``SearchAlertSent``).
+
+    ``query`` is the search page's query string without page and sort (``search.alerts``), so
+    the search is run exactly as the page runs it, with the filters as they mean on that day
+    ("closing in the next 14 days" moves with the date)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="search_alerts"
+    )
+    query = models.CharField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "query"], name="search_alert_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ?{self.query}"
+
+
+class SearchAlertSent(models.Model):
+    """One email about one challenge for one alert: the unique pair makes a rerun (a retried
+    task, a challenge reopened) tell nobody twice."""
+
+    alert = models.ForeignKey(SearchAlert, on_delete=models.CASCADE, related_name="sent")
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "challenge"], name="search_alert_sent_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"alert {self.alert_id}: challenge {self.challenge_id}"

@@ -1,4 +1,4 @@
-"""The one search interface: views, the API and opportunity alerts build a ``SearchQuery`` and
+"""The one search interface: views, the API and search alerts build a ``SearchQuery`` and
 call ``search.run(query)``; the configured backend (database by default, Elasticsearch at scale)
 answers with a ``SearchResult``. Both backends must return the same ids for the same query
 (``tests/search/test_conformance.py``).
@@ -78,6 +78,7 @@ CHALLENGE_FILTERS = {
     "closing_before": dt.date,
     "procedure": tuple,
     "mode": tuple,  # "competition" | "open_call"
+    "ids": tuple,  # challenge ids: only these (a search alert asks whether one challenge matches)
 }
 CHALLENGE_SORTS = ("closing", "newest", "relevance", "budget")
 CHALLENGE_FACETS = ("status", "procedure", "capability", "region")

@@ -1,4 +1,6 @@
-"""Search-index sync: the only signals in this codebase that are not declared domain events.
+"""Search-index sync: the only signals in this codebase that are not declared domain events;
+and the one declared event search listens to, ``challenges.signals.challenge_opened`` (search
+alerts).
 
 Each receiver has a ``dispatch_uid``, ignores fixture loads (``raw``) and only queues the
 object's id (``search.indexing.queue``: after commit, through Celery). Rules live elsewhere.
@@ -75,7 +77,20 @@ def _capability_saved(sender, instance, raw=False, created=False, **kwargs):
     indexing.queue("challenges", instance.challenges.values_list("pk", flat=True))
 
 
+def _challenge_opened(sender, *, challenge_id, **kwargs):
+    """Email the search alerts that find the challenge, in a Celery task. The event is sent
+    after commit; ``on_commit`` also covers a sender inside a transaction."""
+    from django.db import transaction
+
+    from .tasks import send_search_alerts
+
+    transaction.on_commit(lambda: send_search_alerts.delay(challenge_id))
+
+
 def connect() -> None:
+    from challenges.signals import challenge_opened
+
+    challenge_opened.connect(_challenge_opened, dispatch_uid="search.challenge_opened")
     post_save.connect(_supplier_saved, SupplierProfile, dispatch_uid="search.supplier_saved")
     post_delete.connect(_supplier_saved, SupplierProfile, dispatch_uid="search.supplier_deleted")
     for model in (Certification, CaseStudy, Listing):

@@ -22,3 +22,12 @@ def search_index_task(index: str, ids: list[int]) -> dict:
         return {"written": 0, "removed": 0}
     written, removed = indexing.update(index, ids)
     return {"written": written, "removed": removed}
+
+
+@shared_task(**RETRY_POLICY)
+def send_search_alerts(challenge_id: int) -> int:
+    """Email the search alerts that find a challenge that has just opened. Safe to run twice:
+    each alert is told about each challenge once."""
+    from .alerts import search_alerts_send
+
+    return search_alerts_send(challenge_id=challenge_id)

@@ -20,6 +20,7 @@ from marketplace.core.errors import PermissionDenied, ValidationFailed
 
 from ..models import AssessmentPeriod, Challenge, Phase
 from ..selectors.access import challenge_org_ids, is_challenge_buyer, is_programme_member
+from ..signals import challenge_opened
 from ._common import buyer_emails, challenge_link, ensure_challenge_buyer, lock, queue_email, save
 from .challenges import readiness_problems
 
@@ -175,6 +176,10 @@ def challenge_open(*, challenge: Challenge, by: User | None = None) -> Challenge
     if phase_number == 1:
         challenge_id = challenge.pk
         transaction.on_commit(lambda: send_opportunity_alerts.delay(challenge_id))
+        transaction.on_commit(
+            lambda: challenge_opened.send(sender=Challenge, challenge_id=challenge_id),
+            robust=True,
+        )
     return challenge
 
 

@@ -476,6 +476,8 @@ class _Challenges(_IndexSpec):
     facets = CHALLENGE_FACETS
 
     def apply_filters(self, qs: QuerySet, f: dict) -> QuerySet:
+        if _values(f.get("ids")):
+            qs = qs.filter(pk__in=[int(v) for v in _values(f["ids"])])
         if _values(f.get("status")):
             qs = qs.filter(status__in=_values(f["status"]))
         if _values(f.get("buyer")):

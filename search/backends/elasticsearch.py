@@ -164,6 +164,7 @@ def _challenge_filters(query: SearchQuery) -> list[Q]:
         ("capability", "capability_slugs"),
         ("procedure", "procedure"),
         ("mode", "mode"),
+        ("ids", "id"),
     ):
         if values := _many(filters, key):
             clauses.append(Q("terms", **{field: values}))

@@ -724,10 +724,12 @@ def test_challenge_filters(fake_es):
             "closing_before": dt.date(2027, 2, 1),
             "procedure": ("sbri",),
             "mode": ("competition",),
+            "ids": (42,),
         },
     )
     filters = body["query"]["bool"]["filter"]
     assert {"terms": {"status": ["open"]}} in filters
+    assert {"terms": {"id": [42]}} in filters  # a search alert asking about one challenge
     assert {"terms": {"buyer_ids": [5, 8]}} in filters
     assert {"terms": {"capability_slugs": ["transport"]}} in filters
     assert {"terms": {"procedure": ["sbri"]}} in filters
