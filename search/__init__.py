@@ -1,5 +1,5 @@
 """Search: one query interface (``SearchQuery`` -> ``run`` -> ``SearchResult``) for the pages,
-the API and opportunity alerts; a database backend by default and Elasticsearch at scale.
+the API and search alerts; a database backend by default and Elasticsearch at scale.
 
 - ``search.query``: the query and result types (values only).
 - ``search.documents``: what is indexed about a supplier or a challenge (both backends).
