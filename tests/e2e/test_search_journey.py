@@ -67,3 +67,47 @@ def test_the_same_search_works_without_javascript(no_js_page, live_server, suppl
     no_js_page.get_by_role("button", name="Sort").click()
     names, _ = _names_and_distances(no_js_page)
     assert names == ["Bradford Data Ltd", "Leeds Sensors Ltd", "York Analytics Ltd"]
+
+
+def test_a_challenge_search_saved_as_an_alert_without_javascript(no_js_page, live_server):
+    """A supplier saves the challenge search on screen as an email alert, sees it listed in
+    words, and stops it, all without JavaScript."""
+    from tests.factories import UserFactory
+    from tests.factories.accounts import DEFAULT_PASSWORD
+
+    UserFactory(email="alerts@example.org")
+    page = no_js_page
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill("alerts@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/dashboard/")
+
+    page.goto("/challenges/?region=TLE&q=falls")
+    page.get_by_role("button", name="Email me about new challenges like these").click()
+    page.wait_for_url("**/search-alerts/")
+    assert "We will email you when a new challenge matches" in page.locator("body").inner_text()
+    heading = page.get_by_role("heading", name="Search: falls; Region: Yorkshire and The Humber")
+    assert heading.is_visible()
+
+    page.get_by_role("button", name=re.compile("Stop these emails")).click()
+    page.wait_for_url("**/search-alerts/")
+    assert page.get_by_text("You have no search alerts.").is_visible()
+
+
+def test_the_search_alerts_page_is_accessible(page, live_server, axe):
+    from search.models import SearchAlert
+    from tests.factories import UserFactory
+    from tests.factories.accounts import DEFAULT_PASSWORD
+
+    user = UserFactory(email="alerts@example.org")
+    SearchAlert.objects.create(user=user, query="q=falls&region=TLE")
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill("alerts@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/dashboard/")
+    page.goto("/search-alerts/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Search alerts"
+    violations = axe(page)
+    assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
