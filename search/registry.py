@@ -1,6 +1,6 @@
 """What the search app contributes to the site (see ``marketplace.core.registry``): the search
-API router, mounted at ``/api/v1/search``, its ``/readyz`` check, and the batching of index
-updates while the demo is seeded. ``SearchConfig.ready()`` calls
+API router, mounted at ``/api/v1/search``, its ``/readyz`` check, the batching of index
+updates while the demo is seeded, and a demo search alert. ``SearchConfig.ready()`` calls
 ``register_contributions()``."""
 
 from django.conf import settings
@@ -31,7 +31,22 @@ def register_contributions() -> None:
     register(ApiRouter(key="search", prefix="/search", router=router, order=50))
     register(ReadinessCheck(key="search", check=_readiness))
     # The demo is indexed once, after every app has seeded, not after each save.
-    register(DemoSeeder(key="search", run=lambda stdout: None, order=1000, wraps=_deferred))
+    register(DemoSeeder(key="search", run=_seed_demo, order=1000, wraps=_deferred))
+
+
+def _seed_demo(stdout) -> None:
+    """One search alert for the demo supplier admin, so /search-alerts/ has something to show.
+    Idempotent: the same search is one alert."""
+    from marketplace.accounts.demo import DEMO_EMAIL_DOMAIN
+    from marketplace.accounts.models import User
+
+    from .models import SearchAlert
+
+    user = User.objects.filter(email__iexact=f"supplier@{DEMO_EMAIL_DOMAIN}").first()
+    if user is None:
+        return
+    SearchAlert.objects.get_or_create(user=user, query="capability=iot-and-sensors&region=TLE")
+    stdout.write("Search: 1 demo search alert (supplier admin)\n")
 
 
 def _deferred():

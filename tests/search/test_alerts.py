@@ -177,3 +177,20 @@ def test_a_bad_search_is_not_saved_and_the_page_says_why(client):
     # A search with errors offers no alert.
     page = client.get(reverse("challenges:list"), {"closing_before": "soon"}).content
     assert b'action="/search-alerts/new/"' not in page
+
+
+def test_the_demo_supplier_admin_gets_one_demo_alert():
+    import io
+
+    from marketplace.accounts.demo import DEMO_EMAIL_DOMAIN
+    from search.registry import _seed_demo
+
+    _seed_demo(io.StringIO())  # no demo supplier yet: nothing to do
+    assert not SearchAlert.objects.exists()
+    user = UserFactory(email=f"supplier@{DEMO_EMAIL_DOMAIN}")
+    _seed_demo(io.StringIO())
+    _seed_demo(io.StringIO())
+    alert = SearchAlert.objects.get(user=user)
+    # Saved as the page would save it, and a valid search.
+    assert alert.query == alerts.saved_query(QueryDict(alert.query))
+    assert alerts.alert_form(alert).is_valid()
