@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 
 from marketplace.core.errors import DomainError
 
-from .alerts import MAX_ALERTS_PER_USER, alert_form, search_alert_delete, search_alert_save
+from .alerts import (
+    MAX_ALERTS_PER_USER,
+    alert_form,
+    alert_problem,
+    search_alert_delete,
+    search_alert_save,
+)
 from .models import SearchAlert
 from .views import filter_tags
 
@@ -25,10 +31,17 @@ def describe(form) -> list[str]:
 
 @login_required
 def alert_list(request):
-    alerts = [
-        {"alert": alert, "describe": describe(alert_form(alert)), "query": alert.query}
-        for alert in SearchAlert.objects.filter(user=request.user)
-    ]
+    alerts = []
+    for alert in SearchAlert.objects.filter(user=request.user):
+        form = alert_form(alert)
+        alerts.append(
+            {
+                "alert": alert,
+                "problem": alert_problem(form),
+                "describe": describe(form),
+                "query": alert.query,
+            }
+        )
     return render(
         request,
         "search/alerts.html",

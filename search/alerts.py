@@ -37,23 +37,35 @@ _NOT_SAVED = frozenset({"page", "page_size", "sort"})
 
 def saved_query(data: QueryDict) -> str:
     """The query string an alert keeps: the search's filters in a fixed order (by name; the
-    values of one name in the order given), without paging, sort or empty values, so the same
-    search saved twice is the same string."""
-    form = ChallengeSearchForm()
-    known = set(form.fields) | set(form.aliases)
+    values of one name in the order given), without paging, sort or empty values, and with old
+    spellings (``text``) under their names now (``q``), so the same search saved twice is the
+    same string."""
+    aliases = ChallengeSearchForm.aliases
+    known = set(ChallengeSearchForm.base_fields)
     pairs = [
-        (name, value)
-        for name in sorted(data)
-        if name in known and name not in _NOT_SAVED
+        (aliases.get(name, name), value)
+        for name in data
+        if aliases.get(name, name) in known and name not in _NOT_SAVED
         for value in data.getlist(name)
         if value.strip() != ""
     ]
+    pairs.sort(key=lambda pair: pair[0])  # stable: a name's values keep their order
     return urlencode(pairs)
 
 
 def alert_form(alert: SearchAlert) -> ChallengeSearchForm:
     """The challenge search form bound to what the alert saved."""
     return ChallengeSearchForm(QueryDict(alert.query) or None)
+
+
+def alert_problem(form: ChallengeSearchForm) -> str:
+    """Why a saved search no longer runs ("Capability: Choose ..."), or "" if it does. Such an
+    alert sends nothing until it is stopped and saved again."""
+    if not form.is_bound or form.is_valid():
+        return ""
+    name, messages = next(iter(form.errors.items()))
+    label = form.fields[name].label if name in form.fields else "The search"
+    return f"{label}: {messages[0]}"
 
 
 def search_alert_save(*, user: User, data: QueryDict) -> tuple[SearchAlert, bool]:
@@ -66,13 +78,8 @@ def search_alert_save(*, user: User, data: QueryDict) -> tuple[SearchAlert, bool
         raise ValidationFailed(
             "This search is too long to save. Remove some words or filters, then try again"
         )
-    form = ChallengeSearchForm(QueryDict(query) or None)
-    if form.is_bound and not form.is_valid():
-        name, messages = next(iter(form.errors.items()))
-        label = form.fields[name].label if name in form.fields else "The search"
-        raise ValidationFailed(
-            f"Fix the search before you ask for emails about it. {label}: {messages[0]}"
-        )
+    if problem := alert_problem(ChallengeSearchForm(QueryDict(query) or None)):
+        raise ValidationFailed(f"Fix the search before you ask for emails about it. {problem}")
     with transaction.atomic():
         existing = SearchAlert.objects.filter(user=user, query=query).first()
         if existing is not None:
@@ -121,8 +128,13 @@ def search_alerts_send(*, challenge_id: int) -> int:
     )
     sent = 0
     for alert in alerts.iterator(chunk_size=500):
-        query = alert_form(alert).query()
-        if query is None:  # its place is no longer known
+        form = alert_form(alert)
+        if alert_problem(form):
+            # A value it saved no longer exists (a capability renamed, a place unknown): the
+            # page would leave that filter out and find more; an alert must not.
+            continue
+        query = form.query()
+        if query is None:
             continue
         one = replace(
             query,

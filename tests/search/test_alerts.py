@@ -46,6 +46,8 @@ def scheduled_challenge(buyer_org, *, title: str, region: str | None = None) -> 
 def test_a_saved_search_keeps_its_filters_only_in_a_fixed_order():
     data = QueryDict("sort=newest&region=TLE&q=falls&page=3&capability=&status=open&junk=1")
     assert alerts.saved_query(data) == "q=falls&region=TLE&status=open"
+    # The old spelling of the words is saved under the name the page uses now.
+    assert alerts.saved_query(QueryDict("text=falls&region=TLE")) == "q=falls&region=TLE"
     # The same search asked in another order is the same alert.
     user = UserFactory()
     first = save(user, "region=TLE&q=falls")
@@ -113,6 +115,22 @@ def test_opening_a_challenge_emails_each_alert_that_finds_it_once(
         assert send_search_alerts(challenge.pk) == 0
     assert len(alert_emails()) == 2
     assert SearchAlertSent.objects.filter(challenge=challenge).count() == 2
+
+
+def test_a_saved_search_that_no_longer_runs_sends_nothing_and_says_why(
+    buyer_org, client, django_capture_on_commit_callbacks
+):
+    # A capability it saved was renamed since: the page would drop that filter and find every
+    # challenge in the region; the alert must not email about them.
+    user = UserFactory()
+    SearchAlert.objects.create(user=user, query="capability=renamed-since&region=TLE")
+    challenge = scheduled_challenge(buyer_org, title="Preventing falls at home", region="TLE")
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.challenge_open(challenge=challenge)
+    assert alert_emails() == []
+    client.force_login(user)
+    listing = client.get(reverse("search:alerts")).content.decode()
+    assert "This search no longer works, so it sends no emails. Capability: " in listing
 
 
 def test_a_challenge_that_is_not_open_sends_nothing(buyer_org):
