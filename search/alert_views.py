@@ -16,6 +16,7 @@ from .alerts import (
     MAX_ALERTS_PER_USER,
     alert_form,
     alert_problem,
+    saved_query,
     search_alert_delete,
     search_alert_save,
 )
@@ -52,10 +53,12 @@ def alert_list(request):
 @login_required
 @require_POST
 def alert_create(request):
-    query = request.POST.get("query", "")
+    data = QueryDict(request.POST.get("query", ""))
+    # Back to the same search, re-encoded: the posted text is never put in a header as it is.
+    query = saved_query(data)
     back = reverse("challenges:list") + (f"?{query}" if query else "")
     try:
-        alert, created = search_alert_save(user=request.user, data=QueryDict(query))
+        alert, created = search_alert_save(user=request.user, data=data)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect(back)

@@ -192,6 +192,13 @@ def test_a_bad_search_is_not_saved_and_the_page_says_why(client):
     )
     assert "Fix the search before you ask for emails about it" in response.content.decode()
     assert not SearchAlert.objects.exists()
+    # Whatever is posted, the way back is a clean query string (no header injection, no 500).
+    response = client.post(
+        reverse("search:alert_create"), {"query": "closing_before=x\r\nSet-Cookie: a=b"}
+    )
+    assert response.status_code == 302
+    assert "\n" not in response.url and response.url.startswith("/challenges/?closing_before=")
+    assert not SearchAlert.objects.exists()
     # A search with errors offers no alert.
     page = client.get(reverse("challenges:list"), {"closing_before": "soon"}).content
     assert b'action="/search-alerts/new/"' not in page
