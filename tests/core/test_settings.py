@@ -16,11 +16,15 @@ PRODUCTION = "marketplace.settings.production"
 
 
 def run_manage(*args: str, **env_vars: str) -> subprocess.CompletedProcess:
+    return run_python("manage.py", *args, **env_vars)
+
+
+def run_python(*args: str, **env_vars: str) -> subprocess.CompletedProcess:
     # Start from a clean environment so nothing from the test run (or CI) leaks in.
     env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", str(BASE_DIR))}
     env.update(env_vars)
-    return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
-        [sys.executable, "manage.py", *args],
+    return subprocess.run(  # noqa: S603 - fixed arguments, our own code
+        [sys.executable, *args],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -244,21 +248,11 @@ def test_trusted_proxy_count_comes_from_the_environment(count, expected):
 def test_the_web_server_entry_point_freezes_what_it_loaded():
     # marketplace/wsgi.py loads every view, then freezes what is loaded, so the garbage
     # collector's full collections skip it (they paused a request for about 100 ms).
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", str(BASE_DIR))}
-    env["DJANGO_SETTINGS_MODULE"] = "marketplace.settings.test"
     script = (
         "import gc, sys, marketplace.wsgi; "
         "print(gc.get_freeze_count(), 'search.views' in sys.modules)"
     )
-    result = subprocess.run(  # noqa: S603 - fixed arguments
-        [sys.executable, "-c", script],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_python("-c", script, DJANGO_SETTINGS_MODULE="marketplace.settings.test")
     assert result.returncode == 0, result.stderr
     frozen, views_loaded = result.stdout.split()
     assert int(frozen) > 50_000

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import sign_in
 from tests.search.test_pages import supplier_at
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -77,10 +78,7 @@ def test_a_challenge_search_saved_as_an_alert_without_javascript(no_js_page, liv
 
     UserFactory(email="alerts@example.org")
     page = no_js_page
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill("alerts@example.org")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "alerts@example.org", DEFAULT_PASSWORD)
     page.wait_for_url("**/dashboard/")
 
     page.goto("/challenges/?region=TLE&q=falls")
@@ -102,10 +100,7 @@ def test_the_search_alerts_page_is_accessible(page, live_server, axe):
 
     user = UserFactory(email="alerts@example.org")
     SearchAlert.objects.create(user=user, query="q=falls&region=TLE")
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill("alerts@example.org")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "alerts@example.org", DEFAULT_PASSWORD)
     page.wait_for_url("**/dashboard/")
     page.goto("/search-alerts/")
     assert page.get_by_role("heading", level=1).inner_text() == "Search alerts"
