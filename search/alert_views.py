@@ -16,6 +16,7 @@ from .alerts import (
     MAX_ALERTS_PER_USER,
     alert_form,
     alert_problem,
+    alerts_of,
     saved_query,
     search_alert_delete,
     search_alert_save,
@@ -33,7 +34,7 @@ def describe(form) -> list[str]:
 @login_required
 def alert_list(request):
     alerts = []
-    for alert in SearchAlert.objects.filter(user=request.user):
+    for alert in alerts_of(request.user):
         form = alert_form(alert)
         alerts.append(
             {

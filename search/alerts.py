@@ -53,6 +53,11 @@ def saved_query(data: QueryDict) -> str:
     return urlencode(pairs)
 
 
+def alerts_of(user: User):
+    """A user's search alerts, newest first (the list page's read)."""
+    return SearchAlert.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
 def alert_form(alert: SearchAlert) -> ChallengeSearchForm:
     """The challenge search form bound to what the alert saved."""
     return ChallengeSearchForm(QueryDict(alert.query) or None)

@@ -37,15 +37,17 @@ def register_contributions() -> None:
 def _seed_demo(stdout) -> None:
     """One search alert for the demo supplier admin, so /search-alerts/ has something to show.
     Idempotent: the same search is one alert."""
+    from django.http import QueryDict
+
     from marketplace.accounts.demo import DEMO_EMAIL_DOMAIN
     from marketplace.accounts.models import User
 
-    from .models import SearchAlert
+    from .alerts import search_alert_save
 
     user = User.objects.filter(email__iexact=f"supplier@{DEMO_EMAIL_DOMAIN}").first()
     if user is None:
         return
-    SearchAlert.objects.get_or_create(user=user, query="capability=iot-and-sensors&region=TLE")
+    search_alert_save(user=user, data=QueryDict("capability=iot-and-sensors&region=TLE"))
     stdout.write("Search: 1 demo search alert (supplier admin)\n")
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from challenges.models import Challenge
 from challenges.services import lifecycle
 from marketplace.core.errors import PermissionDenied, ValidationFailed
+from marketplace.core.models import AuditEvent
 from search import alerts
 from search.models import SearchAlert, SearchAlertSent
 from search.tasks import send_search_alerts
@@ -78,11 +79,15 @@ def test_a_user_has_at_most_20_alerts():
     save(UserFactory(), "q=one-more")
 
 
-def test_anonymous_visitors_cannot_save():
+def test_anonymous_visitors_and_inactive_users_cannot_save():
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(PermissionDenied):
         save(AnonymousUser(), "q=falls")
+    gone = UserFactory(is_active=False)
+    with pytest.raises(PermissionDenied):
+        save(gone, "q=falls")
+    assert not SearchAlert.objects.exists()
 
 
 def test_opening_a_challenge_emails_each_alert_that_finds_it_once(
@@ -173,6 +178,12 @@ def test_saving_listing_and_stopping_an_alert(client):
     response = client.post(reverse("search:alert_delete", args=[alert.pk]))
     assert response.status_code == 302
     assert not SearchAlert.objects.exists()
+    # Both are on the audit trail, with who did them.
+    verbs = AuditEvent.objects.filter(actor=user, object_id=str(alert.pk))
+    assert sorted(verbs.values_list("verb", flat=True)) == [
+        "search_alert.saved",
+        "search_alert.stopped",
+    ]
 
 
 def test_another_users_alert_cannot_be_stopped_or_seen(client):
