@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import documents, text
+from . import documents, geo, text
 from .models import (
     ChallengeEntry,
     ChallengeTerm,
@@ -254,6 +254,9 @@ SUPPLIER_COLUMNS = [
     ("region", "text"),
     ("latitude", "float8"),
     ("longitude", "float8"),
+    ("unit_x", "float8"),
+    ("unit_y", "float8"),
+    ("unit_z", "float8"),
     ("rating_average", "float8"),
     ("rating_count", "integer"),
     ("new_to_public_sector", "boolean"),
@@ -273,6 +276,9 @@ CHALLENGE_COLUMNS = [
     ("uk_wide", "boolean"),
     ("latitude", "float8"),
     ("longitude", "float8"),
+    ("unit_x", "float8"),
+    ("unit_y", "float8"),
+    ("unit_z", "float8"),
     ("budget_pence", "bigint"),
     ("closes_at", "timestamptz"),
     ("published_at", "timestamptz"),
@@ -295,6 +301,7 @@ def _supplier_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple]]:
                 doc["region"],
                 location.get("lat"),
                 location.get("lon"),
+                *geo.unit_vector(location.get("lat"), location.get("lon")),
                 doc["rating_average"],
                 doc["rating_count"],
                 doc["new_to_public_sector"],
@@ -329,6 +336,7 @@ def _challenge_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple]]:
                 doc["uk_wide"],
                 location.get("lat"),
                 location.get("lon"),
+                *geo.unit_vector(location.get("lat"), location.get("lon")),
                 doc["budget_pence"],
                 doc["closes_at"],
                 doc["published_at"],

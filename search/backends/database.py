@@ -23,6 +23,7 @@ reused until the index changes (see ``_cached_counts``).
 from __future__ import annotations
 
 import hashlib
+import math
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -80,6 +81,7 @@ class _Plan:
     qs: QuerySet
     ranked: bool = False
     with_distance: bool = False
+    radius: float | None = None  # the search's circle, miles
 
 
 class DatabaseBackend:
@@ -122,7 +124,8 @@ class DatabaseBackend:
         counted = _cached_counts(query, wanted)
         rows = None
         whole = _order_reading_every_match(order)
-        if counted is None and whole and not wanted and offset < limit:
+        nearest_first = order == _BY_DISTANCE and plan.radius is not None
+        if counted is None and whole and not nearest_first and not wanted and offset < limit:
             # Ranking or sorting by distance reads every match anyway: count them in the same
             # statement.
             rows, total = _page_and_total(ranked, columns, whole, offset, limit)
@@ -135,7 +138,10 @@ class DatabaseBackend:
         total, facets = counted
         hits: list[Hit] = []
         if rows is None and offset < min(total, MAX_RESULT_WINDOW):
-            rows = list(ranked.order_by(*order).values(*columns)[offset:limit])
+            if nearest_first:
+                rows = _nearest_page(ranked, query.near, plan.radius, total, columns, offset, limit)
+            if rows is None:
+                rows = list(ranked.order_by(*order).values(*columns)[offset:limit])
         if rows:
             snippets = spec.snippets([r["pk"] for r in rows]) if terms else {}
             lexemes = [lexeme for _word, lexeme in terms]
@@ -277,30 +283,56 @@ def _rank(terms):
 # --- Geo --------------------------------------------------------------------------------------
 
 
-def _within(qs: QuerySet, query: SearchQuery, radius: float) -> Q:
-    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
-        query.near.latitude, query.near.longitude, radius
-    )
+def _within(near, radius: float) -> Q:
+    """Rows within ``radius`` miles of ``near``, exactly as ``geo.haversine_miles`` decides:
+    the bounding box (indexed), then the dot product of unit vectors, then, only for rows too
+    close to the edge for the dot product to decide, the distance itself. Needs the
+    ``nearness`` alias and the ``distance`` annotation of ``_geo``."""
+    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(near.latitude, near.longitude, radius)
+    surely, perhaps = geo.nearness_bounds(radius)
     return Q(
         latitude__gte=min_lat,
         latitude__lte=max_lat,
         longitude__gte=min_lon,
         longitude__lte=max_lon,
-        distance__lte=radius,
-    )
+    ) & (Q(nearness__gte=surely) | Q(nearness__gte=perhaps, distance__lte=radius))
 
 
 def _geo(plan: _Plan, query: SearchQuery, *, extra: Q | None = None) -> _Plan:
-    qs = plan.qs.annotate(
-        distance=geo.distance_expression(query.near.latitude, query.near.longitude)
+    near = query.near
+    qs = plan.qs.alias(nearness=geo.nearness_expression(near.latitude, near.longitude)).annotate(
+        distance=geo.distance_expression(near.latitude, near.longitude)
     )
     radius = geo.capped_radius(query.radius_miles)
     if radius is not None:
-        condition = _within(qs, query, radius)
+        condition = _within(near, radius)
         if extra is not None:
             condition |= extra
         qs = qs.filter(condition)
-    return _Plan(qs, ranked=plan.ranked, with_distance=True)
+    return _Plan(qs, ranked=plan.ranked, with_distance=True, radius=radius)
+
+
+# A page in distance order is first looked for within a smaller circle expected to hold this
+# many times the rows up to the page's end, were the matches spread evenly over the area.
+_NEAREST_HEADROOM = 4
+
+
+def _nearest_page(
+    ranked: QuerySet, near, radius: float, total: int, columns, offset: int, limit: int
+) -> list[dict] | None:
+    """A page in distance order without reading every match: the nearest rows are inside a
+    circle of the radius that would hold ``_NEAREST_HEADROOM`` times the rows needed up to the
+    page's end. If that circle holds the whole page, the page is the right one (every row
+    outside it is further away than every row in it). Otherwise None, and the caller reads
+    every match. A search whose matches all lie within a few pages gains nothing."""
+    area_share = _NEAREST_HEADROOM * limit / total if total else 1.0
+    if area_share >= 1.0:
+        return None
+    inner = radius * math.sqrt(area_share)
+    rows = list(
+        ranked.filter(_within(near, inner)).order_by(*_BY_DISTANCE).values(*columns)[offset:limit]
+    )
+    return rows if len(rows) == limit - offset else None
 
 
 # --- Index specifications ---------------------------------------------------------------------

@@ -80,21 +80,61 @@ def test_a_ranked_text_search_counts_its_matches_while_ranking(world, django_ass
     assert (beyond.hits, beyond.total) == ([], len(everyone))
 
 
-def test_a_search_by_distance_counts_its_matches_while_sorting(world, django_assert_num_queries):
+def test_a_search_by_distance_reads_its_page_from_a_smaller_circle(
+    world, monkeypatch, django_assert_num_queries
+):
+    """The total, then the page from a circle expected to hold a few times the rows up to the
+    page's end (no text, so no highlights). Where that circle holds too few, every match is
+    sorted instead. Either way, pages in order are the oracle's order."""
+    from search.backends import database
+
+    answers = []
+    nearest_page = database._nearest_page
+
+    def spy(*args):
+        answers.append(nearest_page(*args))
+        return answers[-1]
+
+    monkeypatch.setattr(database, "_nearest_page", spy)
     near = {"near": GeoPoint(*LEEDS), "radius_miles": 100, "sort": "distance"}
     everyone = oracle(SearchQuery(index="suppliers", **near)).ids
-    assert len(everyone) > 3
-    # PostgreSQL: the page and the total in one statement (no text, so no highlights).
-    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+    assert len(everyone) > 8
+    with django_assert_num_queries(2):
         first = run(**near, page_size=2)
     assert first.total == len(everyone)
+    assert answers == [first_rows := answers[0]] and first_rows is not None  # the small circle
     pages = [first] + [run(**near, page_size=2, page=n) for n in range(2, 30)]
     found = [hit for page in pages for hit in page.hits]
-    assert sorted(hit.id for hit in found) == sorted(everyone)
+    assert [hit.id for hit in found] == everyone
     distances = [hit.distance_miles for hit in found]
     assert distances == sorted(distances)
+    # The last pages need more of the circle than a smaller one could hold: every match sorted.
+    assert None in answers
     beyond = run(**near, page_size=2, page=100)
     assert (beyond.hits, beyond.total) == ([], len(everyone))
+
+
+def test_the_edge_of_the_circle_is_decided_by_the_exact_distance(world):
+    """A supplier exactly on the circle is in it; a hair's breadth less and it is out. The dot
+    product of unit vectors cannot tell these apart: the distance itself decides near the
+    edge, as the oracle does (checked to fail with no margin around the edge)."""
+    import math
+
+    from marketplace.core.geo import haversine_miles
+    from search.models import SupplierEntry
+
+    located = SupplierEntry.objects.exclude(latitude=None).order_by("pk")
+    points = list(located.values_list("pk", "latitude", "longitude")[:12])
+    assert len(points) == 12
+    for pk, lat, lon in points:
+        radius = haversine_miles(*LEEDS, lat, lon)
+        if radius < 0.05 or radius > 900:
+            continue
+        for miles, inside in ((radius, True), (math.nextafter(radius, 0), False)):
+            query = {"near": GeoPoint(*LEEDS), "radius_miles": miles, "page_size": 100}
+            found = set(run(**query, sort="distance").ids)
+            assert (pk in found) is inside, (pk, miles)
+            assert len(found) == oracle(SearchQuery(index="suppliers", **query)).total
 
 
 def test_with_the_cache_off_every_search_counts(world, settings, django_assert_num_queries):

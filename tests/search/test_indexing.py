@@ -271,6 +271,43 @@ def test_the_entry_keeps_its_certificates_as_bits_and_the_earliest_expiry():
     assert entry.certificates_all_in_date_until == today.toordinal()
 
 
+def test_entries_keep_their_point_as_a_unit_vector():
+    """The indexer and the migration that filled entries written before the columns existed
+    write the same vector, bit for bit, on both databases (the migration's PostgreSQL path is
+    a statement of its own)."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from search import geo
+
+    profile = SupplierProfileFactory(approved=True)
+    challenge = open_challenge(uk_wide=False, latitude=53.7965, longitude=-1.5478)
+    located = [
+        (SupplierEntry, profile.pk, profile.latitude, profile.longitude),
+        (ChallengeEntry, challenge.pk, challenge.latitude, challenge.longitude),
+    ]
+    assert all(lat is not None for _m, _pk, lat, _lon in located)
+
+    def vectors():
+        return [
+            model.objects.values_list("unit_x", "unit_y", "unit_z").get(pk=pk)
+            for model, pk, _lat, _lon in located
+        ]
+
+    expected = [geo.unit_vector(lat, lon) for _m, _pk, lat, lon in located]
+    assert vectors() == expected
+    assert all(abs(sum(c * c for c in v) - 1) < 1e-12 for v in expected)
+
+    migration = import_module("search.migrations.0008_unit_vectors")
+    for model, *_rest in located:
+        model.objects.update(unit_x=None, unit_y=None, unit_z=None)
+    migration.fill_unit_vectors(apps, SimpleNamespace(connection=connection))
+    assert vectors() == expected
+
+
 def test_renaming_a_capability_reindexes_its_suppliers():
     profile = SupplierProfileFactory(approved=True)
     cap = capability("heat-networks")
