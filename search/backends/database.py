@@ -5,8 +5,8 @@ A query runs as a handful of SQL statements whatever the data size: the total wi
 asked for (suppliers: one statement grouping the matches by their facet key, so the matching
 rows are read once; challenges: one GROUP BY per facet), one page of ids (id-first: the narrow
 rows are sorted and cut, wide rows are loaded by the caller for those ids only), and one read
-of the page's summaries for highlights. A search in relevance or distance order without facets
-counts its matches in the statement that sorts them (PostgreSQL). Totals and facet counts are
+of the page's summaries for highlights. A search in relevance order (or by distance with no
+radius) without facets counts its matches in the statement that sorts them (PostgreSQL). Totals and facet counts are
 reused until the index changes (see ``_cached_counts``).
 
 - Text: every word must match (AND), stemmed as PostgreSQL's ``english`` configuration stems
@@ -14,8 +14,10 @@ reused until the index changes (see ``_cached_counts``).
   weighted vector, ranked by ``ts_rank`` (``ts_rank_cd`` costs a third more on broad matches).
   SQLite: each lexeme looked up in the lexeme columns, ranked by the best weight each lexeme
   matched.
-- Geo: a bounding box on the indexed latitude/longitude, then the exact great-circle distance in
-  SQL (``search.geo``). Suppliers serving the point's region remotely are added on request.
+- Geo: a bounding box on the indexed latitude/longitude, then the dot product of unit vectors,
+  then the exact great-circle distance for rows near the circle's edge (``search.geo``). A page
+  in distance order is read from a smaller circle when that holds it (``_nearest_page``).
+  Suppliers serving the point's region remotely are added on request.
 - Order: the sort asked for, then the primary key, so pages never overlap or skip.
 - Relevance without text: name order (suppliers) or closing date (challenges).
 """
