@@ -5,7 +5,7 @@ An alert keeps the search page's query string (``saved_query``), and matching ru
 ``search.run`` exactly as ``/challenges/`` does, narrowed to the one challenge that opened
 (the ``ids`` filter): the page, the API and the alerts cannot disagree about what a search
 finds, on either backend. The challenges app announces an opening with its declared event
-``challenges.signals.challenge_opened``; ``search.apps`` queues ``search.tasks.send_search_alerts``
+``challenges.signals.challenge_opened``; ``search.signals`` queues ``search.tasks.send_search_alerts``
 for it after commit.
 
 Each alert costs one search per opening (a few milliseconds with the ``ids`` filter), so a few

@@ -81,7 +81,6 @@ def _name_order(field: str):
 @dataclass
 class _Plan:
     qs: QuerySet
-    ranked: bool = False
     with_distance: bool = False
     radius: float | None = None  # the search's circle, miles
 
@@ -128,8 +127,8 @@ class DatabaseBackend:
         whole = _order_reading_every_match(order)
         nearest_first = order == _BY_DISTANCE and plan.radius is not None
         if counted is None and whole and not nearest_first and not wanted and offset < limit:
-            # Ranking or sorting by distance reads every match anyway: count them in the same
-            # statement.
+            # Ranking (or distance order with no radius) reads every match anyway: count them in
+            # the same statement.
             rows, total = _page_and_total(ranked, columns, whole, offset, limit)
             if total is not None:
                 counted = (total, {})
@@ -311,7 +310,7 @@ def _geo(plan: _Plan, query: SearchQuery, *, extra: Q | None = None) -> _Plan:
         if extra is not None:
             condition |= extra
         qs = qs.filter(condition)
-    return _Plan(qs, ranked=plan.ranked, with_distance=True, radius=radius)
+    return _Plan(qs, with_distance=True, radius=radius)
 
 
 # A page in distance order is first looked for within a smaller circle expected to hold this
@@ -327,7 +326,7 @@ def _nearest_page(
     page's end. If that circle holds the whole page, the page is the right one (every row
     outside it is further away than every row in it). Otherwise None, and the caller reads
     every match. A search whose matches all lie within a few pages gains nothing."""
-    area_share = _NEAREST_HEADROOM * limit / total if total else 1.0
+    area_share = _NEAREST_HEADROOM * limit / total  # the caller has a page to show: total > 0
     if area_share >= 1.0:
         return None
     inner = radius * math.sqrt(area_share)

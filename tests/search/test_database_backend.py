@@ -102,7 +102,7 @@ def test_a_search_by_distance_reads_its_page_from_a_smaller_circle(
     with django_assert_num_queries(2):
         first = run(**near, page_size=2)
     assert first.total == len(everyone)
-    assert answers == [first_rows := answers[0]] and first_rows is not None  # the small circle
+    assert len(answers) == 1 and answers[0] is not None  # the page came from the small circle
     pages = [first] + [run(**near, page_size=2, page=n) for n in range(2, 30)]
     found = [hit for page in pages for hit in page.hits]
     assert [hit.id for hit in found] == everyone
