@@ -25,6 +25,10 @@ from tests.factories.suppliers import CertificationFactory, SupplierProfileFacto
 pytestmark = pytest.mark.django_db
 
 
+# PostgreSQL, a search with text: SET and RESET of enable_seqscan around it.
+TEXT_SETTINGS = 2 if connection.vendor == "postgresql" else 0
+
+
 def run(**kwargs):
     kwargs.setdefault("index", "suppliers")
     return DatabaseBackend().search(SearchQuery(**kwargs))
@@ -32,8 +36,8 @@ def run(**kwargs):
 
 def test_a_search_takes_a_fixed_number_of_queries(world, django_assert_max_num_queries):
     # The total and every facet in one statement, one page of ids, the page's summaries for
-    # highlights.
-    expected = 1 + 1 + 1
+    # highlights. PostgreSQL also turns sequential scans off for a text search and back on.
+    expected = 1 + 1 + 1 + TEXT_SETTINGS
     with django_assert_max_num_queries(expected):
         result = run(
             text="sensors",
@@ -70,7 +74,7 @@ def test_a_ranked_text_search_counts_its_matches_while_ranking(world, django_ass
     everyone = oracle(SearchQuery(index="suppliers", text="sensors")).ids
     assert len(everyone) > 3
     # PostgreSQL: the page and the total in one statement, then the highlights.
-    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
+    with django_assert_num_queries(2 + TEXT_SETTINGS if connection.vendor == "postgresql" else 3):
         first = run(text="sensors", page_size=2)
     assert first.total == len(everyone)
     pages = [first] + [run(text="sensors", page_size=2, page=n) for n in range(2, 10)]
@@ -78,6 +82,92 @@ def test_a_ranked_text_search_counts_its_matches_while_ranking(world, django_ass
     # Past the last page: nothing to show, still counted.
     beyond = run(text="sensors", page_size=2, page=50)
     assert (beyond.hits, beyond.total) == ([], len(everyone))
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's ranking and indexes"
+)
+
+
+@postgresql_only
+def test_a_word_with_weight_a_outranks_any_without_and_b_any_with_only_c_or_d():
+    """What reading a one-word page from its best-weighted matches rests on, checked against
+    PostgreSQL's own ts_rank: the score of one lexeme is set by the highest weight it has in
+    the entry, whatever its other positions. Random entries, and the ones that come closest
+    (the word many times at a lower weight, one weight lower first)."""
+    import random
+
+    rng = random.Random(11)  # noqa: S311 - test data
+    patterns = [[rng.choice("ABCD") for _ in range(rng.randint(1, 12))] for _ in range(3000)]
+    for top, lower in (("A", "B"), ("B", "C"), ("C", "D")):
+        patterns += [[top], [lower] * 256, [top] + [lower] * 255]
+        patterns += [[*below, lower] + [lower] * 250 for below in ([], ["C"], ["D", "D"])]
+        patterns += [["D"] * n + [lower] * (256 - n) for n in (1, 2, 3, 5)]
+    vectors = [
+        "'word':" + ",".join(f"{i + 1}{weight}" for i, weight in enumerate(pattern))
+        for pattern in patterns
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ts_rank(v::tsvector, 'word'::tsquery) FROM unnest(%s::text[]) AS v",
+            [vectors],
+        )
+        scores = [row[0] for row in cursor.fetchall()]
+    by_best: dict[str, list[float]] = {}
+    for pattern, score in zip(patterns, scores, strict=True):
+        by_best.setdefault(min(pattern), []).append(score)  # "A" < "B": the highest weight
+    assert set(by_best) == set("ABCD")
+    assert min(by_best["A"]) > max(by_best["B"] + by_best["C"] + by_best["D"])
+    assert min(by_best["B"]) > max(by_best["C"] + by_best["D"])
+
+
+@postgresql_only
+def test_a_one_word_page_comes_from_the_best_weighted_matches(monkeypatch):
+    """Three suppliers have the word in their name (weight A), four more in a capability (B),
+    five more only in their summary (C, some several times). Pages of two: the first from
+    the names alone, the second from names and capabilities, the fourth from every match. Each
+    page is the page of every match ranked, with the same scores."""
+    from django.contrib.postgres.search import SearchQuery as PgSearchQuery
+    from django.contrib.postgres.search import SearchRank
+    from django.db.models import F
+
+    from search.backends import database
+    from search.models import SupplierEntry
+    from suppliers.models import Capability
+
+    parts = []
+    relevance_page = database._relevance_page
+
+    def spy(*args):
+        rows, total = relevance_page(*args)
+        parts.append({row["part"] for row in rows})
+        return rows, total
+
+    monkeypatch.setattr(database, "_relevance_page", spy)
+    heading = Capability.objects.create(name="Quillwort surveys", slug="quillwort-surveys")
+    for n in range(3):
+        SupplierProfileFactory(approved=True, legal_name=f"Quillwort Works {n}", summary="Maps.")
+    for n in range(4):
+        profile = SupplierProfileFactory(approved=True, summary=f"Surveys, {n} rivers.")
+        profile.capabilities.set([heading])
+        profile.save()
+    for n in range(5):
+        words = " ".join(["quillwort"] * (n + 1))
+        SupplierProfileFactory(approved=True, summary=f"We count {words} in ponds.")
+
+    query = PgSearchQuery("quillwort", search_type="plain", config="english")
+    ranked = (
+        SupplierEntry.objects.filter(vector=query)
+        .annotate(score=SearchRank(F("vector"), query))
+        .order_by("-score", "pk")
+    )
+    expected = [(pk, pytest.approx(score)) for pk, score in ranked.values_list("pk", "score")]
+    assert len(expected) == 12
+    pages = [run(text="quillwort", page_size=2, page=n) for n in range(1, 7)]
+    found = [(hit.id, hit.score) for page in pages for hit in page.hits]
+    assert found == expected
+    assert {page.total for page in pages} == {12}
+    assert parts[:4] == [{"a"}, {"ab"}, {"ab"}, {"every"}]
 
 
 def test_a_search_by_distance_reads_its_page_from_a_smaller_circle(
