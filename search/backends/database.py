@@ -308,36 +308,51 @@ def _relevance_page(
     when not asked for, or when the page is empty (past the last match: no row carries it).
 
     A one-word search first ranks only its matches with the word in the name, then those with
-    it in the name or a capability (``_TIERS``), and ranks every match only when neither fills
-    the page. Each part runs only if the one before fell short: PostgreSQL runs an uncorrelated
-    subquery when its value is first needed, and skips a branch whose condition is false."""
-
-    def top(qs: QuerySet):
-        return qs.order_by(*_BY_SCORE).values(*columns)[:limit].query.sql_with_params()
-
-    # Each row says which part it came from ("a", "ab" or "every"), for the tests.
-    every, params = top(ranked)
-    every = f"SELECT 'every' AS part, every.* FROM ({every}) AS every"  # noqa: S608 - ORM SQL
+    it in the name or a capability (``_TIERS``). Only when neither fills the page is every
+    match ranked, reading the matches once for the page and the total (``m``). Each part runs
+    only if needed: PostgreSQL runs an uncorrelated subquery or a materialised CTE when its
+    value is first asked for, and skips a branch whose condition is false."""
+    every, params = ranked.order_by().values(*columns).query.sql_with_params()
+    ctes = [f"m AS MATERIALIZED ({every})"]  # noqa: S608 - compiled by the ORM
+    branches, branch_params = [], []
+    short, short_params = "TRUE", []
+    total, total_params = "(SELECT count(*) FROM m)", []
     if len(terms) == 1:
-        a_sql, a_params = top(_tier(ranked, terms, _TIERS[0]))
-        ab_sql, ab_params = top(_tier(ranked, terms, _TIERS[1]))
         a, ab = "(SELECT count(*) FROM a)", "(SELECT count(*) FROM ab)"
-        every = (
-            f"WITH a AS MATERIALIZED ({a_sql}), ab AS MATERIALIZED ({ab_sql}) "  # noqa: S608
-            f"SELECT 'a' AS part, a.* FROM a WHERE {a} = %s "
-            f"UNION ALL SELECT 'ab', ab.* FROM ab WHERE {a} < %s AND {ab} = %s "
-            f"UNION ALL ({every} WHERE {a} < %s AND {ab} < %s)"
+        for name, weights in zip(("a", "ab"), _TIERS, strict=True):
+            tier = _tier(ranked, terms, weights).order_by(*_BY_SCORE).values(*columns)[:limit]
+            sql, tier_params = tier.query.sql_with_params()
+            ctes.append(f"{name} AS MATERIALIZED ({sql})")
+            params += tier_params
+        branches = [
+            f"SELECT 'a' AS part, a.* FROM a WHERE {a} = %s",  # noqa: S608 - see above
+            f"SELECT 'ab', ab.* FROM ab WHERE {a} < %s AND {ab} = %s",  # noqa: S608
+        ]
+        branch_params = [limit] * 3
+        short, short_params = f"{a} < %s AND {ab} < %s", [limit] * 2
+        # A tier filled the page: count the matches without ranking them.
+        matches, matches_params = base.order_by().values("pk").query.sql_with_params()
+        total = (
+            f"CASE WHEN {a} = %s OR {ab} = %s "  # noqa: S608 - compiled by the ORM
+            f"THEN (SELECT count(*) FROM ({matches}) AS matches) "
+            "ELSE (SELECT count(*) FROM m) END"
         )
-        params = [*a_params, *ab_params, *[limit] * 3, *params, *[limit] * 2]
-    total, total_params = "NULL", []
-    if count:
-        matches, total_params = base.order_by().values("pk").query.sql_with_params()
-        total = f"(SELECT count(*) FROM ({matches}) AS matches)"  # noqa: S608 - ORM SQL
-    statement = (
-        f"SELECT {total} AS total, page.* FROM ({every}) AS page "  # noqa: S608 - ORM SQL
-        "ORDER BY page.score DESC, page.pk LIMIT %s OFFSET %s"
+        total_params = [limit, limit, *matches_params]
+    branches.append(
+        f"(SELECT 'every', m.* FROM m WHERE {short} "  # noqa: S608 - see above
+        "ORDER BY m.score DESC, m.pk LIMIT %s)"
     )
-    rows, total = _fetch_page(statement, [*total_params, *params, limit - offset, offset])
+    branch_params += [*short_params, limit]
+    if not count:
+        total, total_params = "NULL", []
+    statement = (
+        f"WITH {', '.join(ctes)} SELECT {total} AS total, page.* FROM ("  # noqa: S608
+        + " UNION ALL ".join(branches)
+        + ") AS page ORDER BY page.score DESC, page.pk LIMIT %s OFFSET %s"
+    )
+    rows, total = _fetch_page(
+        statement, [*params, *total_params, *branch_params, limit - offset, offset]
+    )
     return rows or [], total if count else None
 
 
