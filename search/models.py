@@ -45,6 +45,8 @@ class IndexedText(models.Model):
 
 
 class SupplierEntry(IndexedText):
+    # PostgreSQL: the table's columns are in the order migration search/0011 set (those a text
+    # search reads first), whatever the order of the fields here.
     supplier = models.OneToOneField(
         SupplierProfile,
         primary_key=True,

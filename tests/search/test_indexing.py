@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from search.models import (
     ChallengeEntry,
     SupplierEntry,
     SupplierTerm,
+    TermKind,
     supplier_facet_key,
     supplier_facet_value,
     supplier_facet_words,
@@ -306,6 +308,57 @@ def test_entries_keep_their_point_as_a_unit_vector():
         model.objects.update(unit_x=None, unit_y=None, unit_z=None)
     migration.fill_unit_vectors(apps, SimpleNamespace(connection=connection))
     assert vectors() == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the column order is PostgreSQL's")
+def test_the_supplier_entries_keep_the_columns_a_search_reads_first():
+    """Migration search/0011 put the columns that a text search reads first. Rebuilding the
+    table keeps every row, constraint and index (and the terms' foreign key), and a table
+    already in that order is left alone."""
+    from importlib import import_module
+
+    migration = import_module("search.migrations.0011_supplier_entry_column_order")
+    table = migration.TABLE
+
+    def catalogue():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
+                "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                [table],
+            )
+            columns = [name for (name,) in cursor.fetchall()]
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
+            indexes = sorted(definition for (definition,) in cursor.fetchall())
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass OR confrelid = %s::regclass",
+                [table, table],
+            )
+            constraints = sorted(cursor.fetchall())
+        return columns, indexes, constraints
+
+    profile = SupplierProfileFactory(approved=True, legal_name="Quillwort Survey Ltd")
+    profile.capabilities.add(capability("heat-networks"))
+    term = SupplierTerm.objects.create(
+        entry_id=profile.pk, kind=TermKind.REMOTE_REGION, value="TLE"
+    )
+    columns, indexes, constraints = catalogue()
+    assert columns[: len(migration.FIRST)] == list(migration.FIRST)
+    assert len(indexes) > 10 and any(
+        "REFERENCES search_supplierentry" in c for _n, c in constraints
+    )
+    rows = list(SupplierEntry.objects.order_by("pk").values())
+    with connection.cursor() as cursor:
+        assert migration.rebuild_with_columns_first(cursor, table, migration.FIRST) is False
+        # Another order, then back: every row, constraint and index comes through.
+        assert migration.rebuild_with_columns_first(cursor, table, ["vector"]) is True
+        assert catalogue()[0][0] == "vector"
+        assert migration.rebuild_with_columns_first(cursor, table, migration.FIRST) is True
+    assert catalogue() == (columns, indexes, constraints)
+    assert list(SupplierEntry.objects.order_by("pk").values()) == rows
+    assert found("quillwort") == [profile.pk]
+    assert SupplierTerm.objects.get(pk=term.pk).entry_id == profile.pk
 
 
 def test_renaming_a_capability_reindexes_its_suppliers():
