@@ -11,9 +11,10 @@ reused until the index changes (see ``_cached_counts``).
 
 - Text: every word must match (AND), stemmed as PostgreSQL's ``english`` configuration stems
   (``search.text``). PostgreSQL: ``vector @@ plainto_tsquery('english', ...)`` on the GIN-indexed
-  weighted vector, ranked by ``ts_rank`` (``ts_rank_cd`` costs a third more on broad matches).
-  SQLite: each lexeme looked up in the lexeme columns, ranked by the best weight each lexeme
-  matched.
+  weighted vector, always through that index (``_text_through_its_index``), ranked by
+  ``ts_rank`` (``ts_rank_cd`` costs a third more on broad matches); a one-word page comes from
+  the best-weighted matches when they fill it (``_relevance_page``). SQLite: each lexeme looked
+  up in the lexeme columns, ranked by the best weight each lexeme matched.
 - Geo: a bounding box on the indexed latitude/longitude, then the dot product of unit vectors,
   then the exact great-circle distance for rows near the circle's edge (``search.geo``). A page
   in distance order is read from a smaller circle when that holds it (``_nearest_page``).
@@ -324,6 +325,7 @@ def _relevance_page(
             sql, tier_params = tier.query.sql_with_params()
             ctes.append(f"{name} AS MATERIALIZED ({sql})")
             params += tier_params
+        # Each row says which part gave it ("a", "ab" or "every"): the tests look.
         branches = [
             f"SELECT 'a' AS part, a.* FROM a WHERE {a} = %s",  # noqa: S608 - see above
             f"SELECT 'ab', ab.* FROM ab WHERE {a} < %s AND {ab} = %s",  # noqa: S608
@@ -339,7 +341,7 @@ def _relevance_page(
         )
         total_params = [limit, limit, *matches_params]
     branches.append(
-        f"(SELECT 'every', m.* FROM m WHERE {short} "  # noqa: S608 - see above
+        f"(SELECT 'every' AS part, m.* FROM m WHERE {short} "  # noqa: S608 - see above
         "ORDER BY m.score DESC, m.pk LIMIT %s)"
     )
     branch_params += [*short_params, limit]
