@@ -36,7 +36,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery as PgSearchQuery
 from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.functions import Collate
 from django.db.models.lookups import GreaterThan
@@ -376,6 +376,15 @@ def _text_through_its_index(text: bool):
     if not text or not _is_postgres():
         yield
         return
+    if not connection.in_atomic_block:
+        # The search's statements in one transaction and the setting local to it, so it ends
+        # with it (and stays on one server connection behind a transaction-pooling proxy).
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+            yield
+        return
+    # Inside a caller's transaction, a local setting would outlive the search: set it back.
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
     try:

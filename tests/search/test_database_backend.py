@@ -170,6 +170,41 @@ def test_a_one_word_page_comes_from_the_best_weighted_matches(monkeypatch):
     assert parts[:4] == [{"a"}, {"ab"}, {"ab"}, {"every"}]
 
 
+def _seqscan_setting() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        return cursor.fetchone()[0]
+
+
+@postgresql_only
+def test_a_text_search_turns_sequential_scans_off_for_itself_only():
+    """Inside a caller's transaction (as here): set, then set back."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ran:
+        run(text="sensors")
+    statements = [query["sql"] for query in ran.captured_queries]
+    assert statements[0] == "SET enable_seqscan = off"
+    assert statements.count("RESET enable_seqscan") == 1
+    assert _seqscan_setting() == "on"
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_text_search_runs_in_its_own():
+    """In autocommit (as a web request runs), the search's statements share one transaction
+    and the setting is local to it: nothing to set back, and nothing left behind."""
+    from django.test.utils import CaptureQueriesContext
+
+    assert not connection.in_atomic_block
+    with CaptureQueriesContext(connection) as ran:
+        run(text="sensors")
+    statements = [query["sql"] for query in ran.captured_queries]
+    assert statements[:2] == ["BEGIN", "SET LOCAL enable_seqscan = off"]
+    assert not any("RESET" in sql for sql in statements)
+    assert _seqscan_setting() == "on"
+
+
 def test_a_search_by_distance_reads_its_page_from_a_smaller_circle(
     world, monkeypatch, django_assert_num_queries
 ):
