@@ -23,7 +23,8 @@ import math
 import re
 
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import BigIntegerField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from challenges.forms import filters as challenge_filters
@@ -592,16 +593,19 @@ class ChallengeSearchForm(SearchForm):
 
 
 def _buyer_options() -> dict[str, tuple[int, str]]:
-    """Buying organisations with at least one public challenge: slug -> (id, name)."""
-    from challenges.selectors.challenges import PUBLIC_STATUSES
+    """Organisations leading or co-funding a challenge in the index (the public ones): slug ->
+    (id, name). They are the index's buyer terms, which the buyer filter matches, so every
+    organisation the filter can find a challenge by can be chosen, and no other."""
     from marketplace.accounts.models import Organisation
 
-    # EXISTS, not a join and DISTINCT: each organisation is read once (half the time with
-    # 10,000 challenges).
-    public = Challenge.objects.filter(buyer=OuterRef("pk"), status__in=PUBLIC_STATUSES)
+    from .models import ChallengeTerm, TermKind
+
+    ids = (
+        ChallengeTerm.objects.filter(kind=TermKind.BUYER)
+        .annotate(organisation=Cast("value", BigIntegerField()))
+        .values("organisation")
+    )
     rows = (
-        Organisation.objects.filter(Exists(public))
-        .order_by("name")
-        .values_list("slug", "pk", "name")
+        Organisation.objects.filter(pk__in=ids).order_by("name").values_list("slug", "pk", "name")
     )
     return {slug: (pk, name) for slug, pk, name in rows}

@@ -275,6 +275,29 @@ def test_buyer_by_id_works_like_by_slug():
     assert query.filters["buyer"] == (challenge.buyer_id,)
 
 
+def test_a_co_funder_can_be_chosen_as_the_buyer_and_a_draft_buyer_cannot():
+    """The buyer filter finds a challenge by its lead buyer or any co-funder, so both are
+    offered; an organisation whose only challenge is a draft is not."""
+    from search import run
+    from tests.factories.challenges import BuyerOrganisationFactory
+
+    challenge = ChallengeFactory(status="open", with_phase=True)
+    funder = BuyerOrganisationFactory()
+    challenge.co_funders.add(funder)
+    drafting = ChallengeFactory(status="draft")
+
+    form = challenge_form(f"buyer={funder.slug}", strict=True)
+    query = form.query()
+    assert form.param_errors == {}
+    assert query.filters["buyer"] == (funder.pk,)
+    assert run(query).ids == [challenge.pk]
+    assert funder.slug in dict(form.fields["buyer"].choices)
+
+    refused = challenge_form(f"buyer={drafting.buyer.slug}", strict=True)
+    refused.query()
+    assert set(refused.param_errors) == {"buyer"}
+
+
 @pytest.mark.parametrize(
     ("qs", "field"),
     [
