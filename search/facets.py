@@ -44,7 +44,7 @@ def option_counts(query: SearchQuery, result: SearchResult, run) -> dict[str, di
         if filters.get(name) in (None, (), [], ""):
             continue
         others = {key: value for key, value in filters.items() if key != name}
-        without = run(replace(query, filters=others, facets=(name,), page=1, page_size=1))
+        without = run(replace(query, filters=others, facets=(name,), page=1, page_size=0))
         counts[name] = without.facets.get(name, {})
     return counts
 

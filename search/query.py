@@ -47,7 +47,7 @@ class SearchQuery:
     facets: tuple[str, ...] = ()
     sort: str = "relevance"
     page: int = 1
-    page_size: int = 20
+    page_size: int = 20  # 0: the total and facet counts only, no hits (none read)
 
     @property
     def offset(self) -> int:

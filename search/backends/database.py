@@ -116,7 +116,7 @@ class DatabaseBackend:
         base = plan.qs
 
         wanted = [name for name in dict.fromkeys(query.facets) if name in spec.facets]
-        page_size = max(1, min(int(query.page_size), MAX_PAGE_SIZE))
+        page_size = max(0, min(int(query.page_size), MAX_PAGE_SIZE))  # 0: counts only
         offset = max(0, (int(query.page) - 1) * page_size)
         limit = min(offset + page_size, MAX_RESULT_WINDOW)
         ranked = base.annotate(score=_rank(terms)) if terms else base
@@ -136,7 +136,13 @@ class DatabaseBackend:
                 if total is not None:
                     counted = (total, {})
                     _store_counts(query, wanted, counted)
-            elif counted is None and order == _BY_DISTANCE and not nearest_first and not wanted:
+            elif (
+                counted is None
+                and order == _BY_DISTANCE
+                and not nearest_first
+                and not wanted
+                and offset < limit
+            ):
                 # Distance order with no radius reads every match anyway: count them in the
                 # same statement.
                 rows, total = _page_and_total(ranked, columns, offset, limit)
@@ -147,7 +153,7 @@ class DatabaseBackend:
                 counted = spec.count_and_facets(base, wanted)
                 _store_counts(query, wanted, counted)
             total, facets = counted
-            if rows is None and offset < min(total, MAX_RESULT_WINDOW):
+            if rows is None and offset < min(total, limit):
                 if nearest_first:
                     rows = _nearest_page(
                         ranked, query.near, plan.radius, total, columns, offset, limit

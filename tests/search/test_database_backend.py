@@ -51,6 +51,21 @@ def test_a_search_takes_a_fixed_number_of_queries(world, django_assert_max_num_q
         run(sort="name", page=3, page_size=10)
 
 
+def test_a_search_for_counts_only_reads_no_page(world, django_assert_num_queries):
+    """Page size 0 (how the pages count a facet's options without its filter): the total and
+    the facets, and no page read, whatever the order."""
+    query = {"filters": {"sme": True}, "facets": SUPPLIER_FACETS}
+    full = run(**query)
+    for sort in ("name", "rating"):
+        with django_assert_num_queries(1):
+            counts = run(**query, sort=sort, page_size=0)
+        assert counts.hits == [] and (counts.total, counts.facets) == (full.total, full.facets)
+    near = {"near": GeoPoint(*LEEDS), "radius_miles": 100, "sort": "distance"}
+    with django_assert_num_queries(1):
+        counts = run(**near, page_size=0)
+    assert counts.hits == [] and counts.total == run(**near).total > 0
+
+
 def test_counts_are_reused_until_the_index_changes(world, settings, django_assert_num_queries):
     settings.SEARCH_COUNTS_CACHE_SECONDS = 60
     query = {"filters": {"sme": True}, "facets": SUPPLIER_FACETS}

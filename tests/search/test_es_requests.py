@@ -755,6 +755,11 @@ def test_paging_and_the_result_window_cap(fake_es):
     assert body["from"] == MAX_RESULT_WINDOW
     assert body["size"] == 0
     assert result.ids == []
+    # A page size of 0 asks for the counts only (the pages' facet counts without a filter).
+    fake_es.requests.clear()
+    result, body = _run(fake_es, page_size=0)
+    assert (body["from"], body["size"]) == (0, 0)
+    assert result.ids == []
 
 
 def test_facets_are_terms_aggregations_and_certifications_count_suppliers(fake_es):
