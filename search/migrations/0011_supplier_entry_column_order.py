@@ -6,8 +6,10 @@ over a broad text search (60,000 of 100,000 suppliers) read past 20 columns to r
 The rows are copied into a new table with the same columns, constraints and indexes (read
 from PostgreSQL's catalogue), which then takes the old one's name, in one transaction; then
 ``VACUUM ANALYZE`` (so the migration is not atomic). The table is locked meanwhile: 3 s at
-100,000 suppliers. Privileges granted on the table by hand to other roles are not copied. A
-table already in this order is left alone, so running it again is harmless. A column added
+100,000 suppliers. What PostgreSQL keeps on the table itself beyond its columns, constraints
+and indexes is not copied: privileges granted by hand to other roles, a publication for
+logical replication, per-column statistics targets. A table already in this order is left
+alone, so running it again is harmless. A column added
 later goes at the end, which is where it should go unless a search reads it. Other
 databases: nothing to do."""
 
