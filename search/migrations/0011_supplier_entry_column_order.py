@@ -9,9 +9,8 @@ from PostgreSQL's catalogue), which then takes the old one's name, in one transa
 100,000 suppliers. What PostgreSQL keeps on the table itself beyond its columns, constraints
 and indexes is not copied: privileges granted by hand to other roles, a publication for
 logical replication, per-column statistics targets. A table already in this order is left
-alone, so running it again is harmless. A column added
-later goes at the end, which is where it should go unless a search reads it. Other
-databases: nothing to do."""
+alone, so running it again is harmless. A column added later goes at the end, which is where
+it should go unless a search reads it. Other databases: nothing to do."""
 
 from django.db import migrations, transaction
 
