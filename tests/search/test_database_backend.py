@@ -27,6 +27,9 @@ pytestmark = pytest.mark.django_db
 
 # PostgreSQL, a search with text: SET and RESET of enable_seqscan around it.
 TEXT_SETTINGS = 2 if connection.vendor == "postgresql" else 0
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's ranking, indexes and settings"
+)
 
 
 def run(**kwargs):
@@ -97,11 +100,6 @@ def test_a_ranked_text_search_counts_its_matches_while_ranking(world, django_ass
     # Past the last page: nothing to show, still counted.
     beyond = run(text="sensors", page_size=2, page=50)
     assert (beyond.hits, beyond.total) == ([], len(everyone))
-
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL's ranking and indexes"
-)
 
 
 @postgresql_only
@@ -201,22 +199,6 @@ def test_a_text_search_turns_sequential_scans_off_for_itself_only():
     statements = [query["sql"] for query in ran.captured_queries]
     assert statements[0] == "SET enable_seqscan = off"
     assert statements.count("RESET enable_seqscan") == 1
-    assert _seqscan_setting() == "on"
-
-
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_a_text_search_runs_in_its_own():
-    """In autocommit (as a web request runs), the search's statements share one transaction
-    and the setting is local to it: nothing to set back, and nothing left behind."""
-    from django.test.utils import CaptureQueriesContext
-
-    assert not connection.in_atomic_block
-    with CaptureQueriesContext(connection) as ran:
-        run(text="sensors")
-    statements = [query["sql"] for query in ran.captured_queries]
-    assert statements[:2] == ["BEGIN", "SET LOCAL enable_seqscan = off"]
-    assert not any("RESET" in sql for sql in statements)
     assert _seqscan_setting() == "on"
 
 
