@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import documents, geo, text
+from . import documents, facet_keys, geo, text
 from .models import (
     ChallengeEntry,
     ChallengeTerm,
@@ -34,6 +34,7 @@ from .models import (
     SupplierTerm,
     TermKind,
     certificate_columns,
+    supplier_facet_code,
     supplier_facet_key,
 )
 
@@ -264,7 +265,7 @@ SUPPLIER_COLUMNS = [
     ("certified_until", "jsonb"),
     ("certificate_bits", "integer"),
     ("certificates_all_in_date_until", "integer"),
-    ("facet_key", "text"),
+    ("facet_code", "bigint"),
 ]
 CHALLENGE_COLUMNS = [
     ("challenge_id", "bigint"),
@@ -285,12 +286,20 @@ CHALLENGE_COLUMNS = [
 ]
 
 
-def _supplier_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple]]:
-    entries, terms = [], []
+def _supplier_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple], dict[int, str]]:
+    entries, terms, keys = [], [], {}
     for doc in docs:
         location = doc["location"] or {}
         pk = doc["id"]
         certified_until = {c["scheme"]: c["expires_on"].toordinal() for c in doc["certifications"]}
+        facet_key = supplier_facet_key(
+            size_band=doc["size_band"],
+            region=doc["region"],
+            is_vcse=doc["is_vcse"],
+            capability_top=doc["capability_top"],
+        )
+        facet_code = supplier_facet_code(facet_key)
+        keys[facet_code] = facet_key
         entries.append(
             (
                 pk,
@@ -308,19 +317,14 @@ def _supplier_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple]]:
                 dict.fromkeys(doc["capability_slugs"], 1),
                 certified_until,
                 *certificate_columns(certified_until),
-                supplier_facet_key(
-                    size_band=doc["size_band"],
-                    region=doc["region"],
-                    is_vcse=doc["is_vcse"],
-                    capability_top=doc["capability_top"],
-                ),
+                facet_code,
             )
         )
         terms += [(pk, TermKind.REMOTE_REGION.value, v) for v in doc["remote_regions"]]
-    return entries, terms
+    return entries, terms, keys
 
 
-def _challenge_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple]]:
+def _challenge_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple], dict[int, str]]:
     entries, terms = [], []
     for doc in docs:
         location = doc["location"] or {}
@@ -345,7 +349,7 @@ def _challenge_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple]]:
         terms += [(pk, TermKind.CAPABILITY.value, v) for v in doc["capability_slugs"]]
         terms += [(pk, TermKind.CAPABILITY_TOP.value, v) for v in doc["capability_top"]]
         terms += [(pk, TermKind.BUYER.value, str(v)) for v in doc["buyer_ids"]]
-    return entries, terms
+    return entries, terms, {}
 
 
 def _write(spec, docs: list[dict]) -> None:
@@ -354,7 +358,8 @@ def _write(spec, docs: list[dict]) -> None:
     _delete_entries(spec, [doc["id"] for doc in docs])
     if not docs:
         return
-    entries, terms = spec.rows(docs)
+    entries, terms, keys = spec.rows(docs)
+    facet_keys.remember(keys)
     if connection.vendor == "postgresql":
         _pg_insert_entries(spec.entry._meta.db_table, spec.columns, entries, docs)
         _pg_insert_terms(spec.term._meta.db_table, terms)

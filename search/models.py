@@ -14,7 +14,7 @@ GIN-indexed, PostgreSQL) or ``tokens_a`` ... ``tokens_d`` (the same lexemes as p
 column per weight, SQLite).
 """
 
-import functools
+import hashlib
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -45,7 +45,7 @@ class IndexedText(models.Model):
 
 
 class SupplierEntry(IndexedText):
-    # PostgreSQL: the table's columns are in the order migration search/0011 set (those a text
+    # PostgreSQL: the table's columns are in the order migration search/0013 set (those a text
     # search reads first), whatever the order of the fields here.
     supplier = models.OneToOneField(
         SupplierProfile,
@@ -83,12 +83,13 @@ class SupplierEntry(IndexedText):
     # is in date; after it, ``certified_until`` says which still are.
     certificate_bits = models.PositiveIntegerField(default=0)
     certificates_all_in_date_until = models.IntegerField(null=True)
-    # The entry's value of every facet but certification, as "name:value" words
-    # (``supplier_facet_key``). Facet counts group the matching entries by it, so each
-    # entry is counted once, whatever the number of facet values (a few thousand distinct keys
-    # at 100,000 suppliers). It is a btree key (PostgreSQL allows about 2,700 bytes), which
-    # holds a supplier with every heading of a taxonomy of up to about 70 headings.
-    facet_key = models.TextField(blank=True, default="")
+    # The entry's value of every facet but certification, as the code of a facet key
+    # (``supplier_facet_key``: "name:value" words; ``SupplierFacetKey`` keeps the words of each
+    # code). Facet counts group the matching entries by it, so each entry is counted once,
+    # whatever the number of facet values (a few thousand distinct keys at 100,000 suppliers).
+    # An integer, not the words: grouping 60,000 rows by an 8-byte integer takes a third of the
+    # time that grouping them by 100 bytes of text did, and the row is 90 bytes narrower.
+    facet_code = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "supplier entries"
@@ -108,7 +109,7 @@ class SupplierEntry(IndexedText):
                     "rating_average",
                     "rating_count",
                     "new_to_public_sector",
-                    "facet_key",
+                    "facet_code",
                     "certified_until",
                     "certificate_bits",
                     "certificates_all_in_date_until",
@@ -128,7 +129,7 @@ class SupplierEntry(IndexedText):
             # The directory with no filter, or SMEs only, counts its facets in key order from
             # this index alone.
             models.Index(
-                fields=["facet_key"],
+                fields=["facet_code"],
                 include=[
                     "certified_until",
                     "certificate_bits",
@@ -147,7 +148,7 @@ class SupplierEntry(IndexedText):
         return self.sort_name
 
 
-# Supplier facets counted from ``SupplierEntry.facet_key``; certification is asked at query time.
+# Supplier facets counted from ``SupplierEntry.facet_code``; certification is asked at query time.
 KEYED_SUPPLIER_FACETS = ("size_band", "region", "vcse", "capability")
 
 
@@ -181,7 +182,15 @@ def certificate_columns(certified_until: dict[str, int]) -> tuple[int, int | Non
     return bits, min(certified_until.values(), default=None)
 
 
-@functools.lru_cache(maxsize=65_536)
+def supplier_facet_code(key: str) -> int:
+    """The code of a ``supplier_facet_key``: its first 8 bytes of BLAKE2b, as a signed 64-bit
+    integer (both databases' bigint). The same key always has the same code, so the indexer
+    needs no lookup to write it. Two of a million distinct keys would share a code with a
+    chance of about 3 in 100 million; there are a few thousand."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def supplier_facet_words(key: str) -> tuple[str, ...]:
     """The words of a ``supplier_facet_key``, "size_band:small" ... Counts are added up per
     word (a string is the cheapest dictionary key), then each word is read once with
@@ -193,6 +202,18 @@ def supplier_facet_value(word: str) -> tuple[str, str]:
     """("size_band", "small") for "size_band:small"."""
     name, _, value = word.partition(":")
     return name, value
+
+
+class SupplierFacetKey(models.Model):
+    """The words of each facet code written to ``SupplierEntry.facet_code``. Rows are added by
+    ``search.indexing`` and never removed (a key no entry has any more costs one small row);
+    the backend reads each code's words once per process."""
+
+    code = models.BigIntegerField(primary_key=True)
+    key = models.TextField()
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class SupplierTerm(models.Model):

@@ -2,7 +2,7 @@
 of ``search.models``, portable SQL on SQLite with the same result sets.
 
 A query runs as a handful of SQL statements whatever the data size: the total with every facet
-asked for (suppliers: one statement grouping the matches by their facet key, so the matching
+asked for (suppliers: one statement grouping the matches by their facet code, so the matching
 rows are read once; challenges: one GROUP BY per facet), one page of ids (id-first: the narrow
 rows are sorted and cut, wide rows are loaded by the caller for those ids only), and one read
 of the page's summaries for highlights. A search in relevance order (or by distance with no
@@ -25,8 +25,10 @@ reused until the index changes (see ``_cached_counts``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
+import operator
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,7 +39,18 @@ from django.contrib.postgres.search import SearchQuery as PgSearchQuery
 from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, FloatField, Func, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Collate
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
@@ -46,7 +59,7 @@ from psycopg.pq import TransactionStatus
 from challenges.models import Challenge
 from suppliers.models import Certification, SupplierProfile
 
-from .. import geo, text
+from .. import facet_keys, geo, text
 from ..models import (
     CERTIFICATE_BITS,
     KEYED_SUPPLIER_FACETS,
@@ -56,7 +69,6 @@ from ..models import (
     SupplierTerm,
     TermKind,
     supplier_facet_value,
-    supplier_facet_words,
 )
 from ..query import (
     CHALLENGE_FACETS,
@@ -129,7 +141,20 @@ class DatabaseBackend:
             counted = _cached_counts(query, wanted)
             rows = None
             nearest_first = order == _BY_DISTANCE and plan.radius is not None
-            if order == _BY_SCORE and offset < limit and _is_postgres():
+            if (
+                order == _BY_SCORE
+                and offset < limit
+                and _is_postgres()
+                and counted is None
+                and wanted
+                and len(terms) > 1
+                and spec.facets_by_grouping
+            ):
+                rows, counted = _ranked_page_and_facets(
+                    ranked, spec, wanted, columns, offset, limit
+                )
+                _store_counts(query, wanted, counted)
+            elif order == _BY_SCORE and offset < limit and _is_postgres():
                 # The page and, when nothing else counts, the total in one statement.
                 count = counted is None and not wanted
                 rows, total = _relevance_page(ranked, base, terms, columns, offset, limit, count)
@@ -364,6 +389,36 @@ def _relevance_page(
     return rows or [], total if count else None
 
 
+# Supplier facet counts (PostgreSQL): the matches ``m`` grouped by facet code and, apart, by the
+# certificates in date, in one reading of them. A row is (by certificates?, code, bits, count).
+_GROUPED = "GROUPING(m.code) AS by_bits, m.code, m.bits, count(*) AS n"
+_GROUPING_SETS = "GROUP BY GROUPING SETS ((m.code), (m.bits))"
+
+
+def _ranked_page_and_facets(ranked: QuerySet, spec, names, columns, offset: int, limit: int):
+    """PostgreSQL, a text search of several words in relevance order, with supplier facets:
+    every match is ranked for the page anyway, so the page and the facet counts come from one
+    reading of the matches (``m``), not one each. Returns (rows, (total, facets))."""
+    every = ranked.order_by().values(*columns, **spec.grouping(names))
+    sql, params = every.query.sql_with_params()
+    selected = ", ".join(f"m.{name}" for name in columns)
+    nothing = ", ".join("NULL" for _name in columns)
+    statement = (
+        f"WITH m AS MATERIALIZED ({sql}) "  # noqa: S608 - compiled by the ORM
+        f"SELECT NULL AS by_bits, NULL AS code, NULL AS bits, NULL AS n, page.* FROM "
+        f"(SELECT {selected} FROM m ORDER BY m.score DESC, m.pk LIMIT %s OFFSET %s) AS page "
+        f"UNION ALL SELECT {_GROUPED}, {nothing} FROM m {_GROUPING_SETS}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, limit - offset, offset])
+        fetched = cursor.fetchall()
+    groups = [row[:4] for row in fetched if row[3] is not None]
+    rows = [dict(zip(columns, row[4:], strict=True)) for row in fetched if row[3] is None]
+    # A union keeps no order: the page's is set again here.
+    rows.sort(key=lambda row: (-row["score"], row["pk"]))
+    return rows, spec.tally(names, groups)
+
+
 def _tier(ranked: QuerySet, terms, weights: str) -> QuerySet:
     """The matches whose text with ``weights`` (PostgreSQL's "{a}", "{a,b}") holds the terms."""
     part = Func(F("vector"), Value(weights), function="ts_filter", output_field=_VECTOR)
@@ -481,16 +536,29 @@ def _any_in_date(schemes, today) -> Q:
     return Q(certified_until__has_any_keys=list(schemes)) & in_date
 
 
-def _counts_as_in_date(scheme: str, today) -> Q:
-    """For counting every entry (facets): holds ``scheme`` and it is in date ``today``, the
-    same answer as ``_any_in_date`` from integers for most entries: the scheme's bit, then
-    whether every certificate the entry holds is in date. Only an entry with a certificate
-    past its expiry reads its JSON."""
+def _in_date_bits(today) -> Case:
+    """For counting every entry (facets): the bits (``CERTIFICATE_BITS``) of the schemes it
+    holds in date ``today``, the same answer as ``_any_in_date`` per scheme, from integers for
+    most entries: none held, or every one held is in date. Only an entry with a certificate
+    past its expiry reads its JSON, a scheme at a time. One integer per entry, so the
+    matches are grouped by it rather than tested once per scheme."""
     ordinal = today.toordinal()
-    held = GreaterThan(F("certificate_bits").bitand(CERTIFICATE_BITS[scheme]), 0)
-    return Q(held) & (
-        Q(certificates_all_in_date_until__gte=ordinal)
-        | Q(**{f"certified_until__{scheme}__gte": ordinal})
+    each = [
+        Case(
+            When(
+                Q(GreaterThan(F("certificate_bits").bitand(bit), 0))
+                & Q(**{f"certified_until__{scheme}__gte": ordinal}),
+                then=Value(bit),
+            ),
+            default=Value(0),
+        )
+        for scheme, bit in CERTIFICATE_BITS.items()
+    ]
+    return Case(
+        When(certificate_bits=0, then=Value(0)),
+        When(certificates_all_in_date_until__gte=ordinal, then=F("certificate_bits")),
+        default=functools.reduce(operator.add, each),
+        output_field=IntegerField(),
     )
 
 
@@ -537,6 +605,9 @@ def _term_facet(qs: QuerySet, kind: str, **extra) -> dict[str, int]:
 class _IndexSpec:
     entry: Any
     facets: tuple[str, ...]
+    # Facets counted by grouping the matches (``grouping`` and ``tally``), so that the statement
+    # ranking a page can count them too.
+    facets_by_grouping = False
 
     def count_and_facets(self, qs: QuerySet, names) -> tuple[int, dict[str, dict[str, int]]]:
         """The total, then one GROUP BY per facet asked for."""
@@ -549,6 +620,7 @@ class _IndexSpec:
 class _Suppliers(_IndexSpec):
     entry = SupplierEntry
     facets = SUPPLIER_FACETS
+    facets_by_grouping = True
 
     def apply_filters(self, qs: QuerySet, f: dict) -> QuerySet:
         today = timezone.localdate()
@@ -578,42 +650,66 @@ class _Suppliers(_IndexSpec):
 
     def count_and_facets(self, qs: QuerySet, names) -> tuple[int, dict[str, dict[str, int]]]:
         """The total and every facet asked for in one statement. The matching entries are
-        grouped by their ``facet_key`` (7,200 groups at 100,000 suppliers with 7 capability
-        headings, and never more than the matches), counting per group the entries with each
-        certificate in date; the groups' counts are then added up here per facet value. So an
-        entry costs one grouping step, not one count per facet value."""
+        grouped by their facet code (7,200 codes at 100,000 suppliers with 7 capability
+        headings, and never more than the matches) and by the certificates they hold in date
+        (``_in_date_bits``); the groups' counts are then added up here per facet value and
+        per scheme. So an entry costs one grouping step, not one count per facet value."""
         if not names:
             return qs.count(), {}
-        today = timezone.localdate()
-        schemes = Certification.Scheme.values if "certification" in names else []
+        matches = qs.order_by().values(**self.grouping(names))
+        if _is_postgres():
+            # Counted by code and by certificates separately, in one reading of the matches:
+            # 7,200 rows to add up here rather than 16,000 pairs.
+            sql, params = matches.query.sql_with_params()
+            statement = f"SELECT {_GROUPED} FROM ({sql}) AS m {_GROUPING_SETS}"  # noqa: S608 - the ORM's
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                return self.tally(names, cursor.fetchall())
         # Counting rows, not a column's values: the covering indexes then answer without the
         # table.
-        aggregates = {"n": Count("*")}
-        aggregates |= {
-            f"c{i}": Count(Value(1), filter=_counts_as_in_date(scheme, today))
-            for i, scheme in enumerate(schemes)
+        grouped = matches.annotate(n=Count("*")).values_list("code", "bits", "n")
+        pairs = _fetch_all(grouped)
+        return self.tally(
+            names,
+            [(0, code, None, n) for code, _bits, n in pairs]
+            + [(1, None, bits, n) for _code, bits, n in pairs],
+        )
+
+    def grouping(self, names) -> dict:
+        """What facet counts group the matches by: ``code`` (the facet code, when a keyed facet
+        is asked for) and ``bits`` (the certificates in date, when certification is). A
+        constant is not grouped by."""
+        keyed = any(name in KEYED_SUPPLIER_FACETS for name in names)
+        certification = "certification" in names
+        return {
+            "code": F("facet_code") if keyed else Value(0),
+            "bits": _in_date_bits(timezone.localdate()) if certification else Value(0),
         }
-        qs = qs.order_by()
-        if any(name in KEYED_SUPPLIER_FACETS for name in names):
-            grouped = qs.values("facet_key").annotate(**aggregates)
-            rows = _fetch_all(grouped.values_list("facet_key", *aggregates))
-        else:
-            row = qs.aggregate(**aggregates)
-            rows = [("", *(row[alias] for alias in aggregates))]
-        columns = list(zip(*rows, strict=True)) or [(), ()] + [() for _ in schemes]
-        by_word: dict[str, int] = {}
-        for key, n in zip(columns[0], columns[1], strict=True):
-            for word in supplier_facet_words(key):
-                by_word[word] = by_word.get(word, 0) + n
+
+    def tally(self, names, groups) -> tuple[int, dict[str, dict[str, int]]]:
+        """The total and facets from counts by code and by certificates, as rows of
+        (by certificates?, code, bits, count) (``_GROUPED``)."""
+        by_code: dict[int, int] = {}
+        by_bits: dict[int, int] = {}
+        for by_bits_only, code, bits, n in groups:
+            if by_bits_only:
+                by_bits[bits] = by_bits.get(bits, 0) + n
+            else:
+                by_code[code] = by_code.get(code, 0) + n
         facets: dict[str, dict[str, int]] = {name: {} for name in names}
-        for word, n in by_word.items():
-            name, value = supplier_facet_value(word)
-            if name in facets:
-                facets[name][value] = n
-        for scheme, counts in zip(schemes, columns[2:], strict=True):
-            if in_date := sum(counts):  # like a terms aggregation: no zero counts
-                facets["certification"][scheme] = in_date
-        return sum(columns[1]), {name: dict(sorted(c.items())) for name, c in facets.items()}
+        if any(name in KEYED_SUPPLIER_FACETS for name in names):
+            for word, n in facet_keys.count_words(by_code).items():
+                name, value = supplier_facet_value(word)
+                if name in facets:
+                    facets[name][value] = n
+        if "certification" in names:
+            for scheme in Certification.Scheme.values:
+                bit = CERTIFICATE_BITS[scheme]
+                # Like a terms aggregation: no zero counts.
+                if in_date := sum(n for bits, n in by_bits.items() if bits & bit):
+                    facets["certification"][scheme] = in_date
+        total = sum(by_code.values())
+        return total, {name: dict(sorted(c.items())) for name, c in facets.items()}
 
     def order(self, query: SearchQuery, *, ranked: bool, with_distance: bool) -> list:
         sort = query.sort

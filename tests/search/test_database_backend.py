@@ -102,6 +102,51 @@ def test_a_ranked_text_search_counts_its_matches_while_ranking(world, django_ass
     assert (beyond.hits, beyond.total) == ([], len(everyone))
 
 
+def test_a_ranked_search_of_several_words_counts_its_facets_while_ranking(
+    django_assert_num_queries,
+):
+    """Every match of several words is ranked for the page, so on PostgreSQL the same reading
+    of the matches counts the facets: one statement, with the same page, total and facets
+    as ranking and counting apart."""
+    from django.utils import timezone
+
+    names = ["Quokka Telemetry", "Quokka Works", "Telemetry Hub", "Northern Data", "Pebble"]
+    for i, name in enumerate(names):
+        supplier = SupplierProfileFactory(
+            approved=True,
+            legal_name=f"{name} {i} Ltd",
+            trading_name="",
+            summary="Quokka telemetry for councils." if i % 2 else "Telemetry of quokka herds.",
+            size_band=("micro", "small")[i % 2],
+        )
+        if i < 3:
+            CertificationFactory(
+                profile=supplier,
+                scheme="iso_9001",
+                expires_on=timezone.localdate() + dt.timedelta(days=i - 1),  # lapsed, then not
+            )
+    query = {"text": "quokka telemetry", "facets": SUPPLIER_FACETS, "page_size": 2}
+    pages = []
+    for page in (1, 2, 3, 4):
+        if connection.vendor == "postgresql":
+            # The page and the counts, then the page's highlights (none past the end).
+            with django_assert_num_queries(1 + TEXT_SETTINGS + (page < 4)):
+                pages.append(run(**query, page=page))
+        else:
+            pages.append(run(**query, page=page))
+    apart = run(**{**query, "page_size": 0})
+    assert apart.total == len(names)
+    assert apart.facets["size_band"] == {"micro": 3, "small": 2}
+    assert apart.facets["certification"] == {"iso_9001": 2}
+    for number, found in enumerate(pages, start=1):
+        ranked = run(text="quokka telemetry", page_size=2, page=number)
+        assert [(hit.id, hit.score) for hit in found.hits] == [
+            (hit.id, hit.score) for hit in ranked.hits
+        ]
+        assert (found.total, found.facets) == (apart.total, apart.facets)
+    assert [len(found.hits) for found in pages] == [2, 2, 1, 0]
+
+
 @postgresql_only
 def test_a_word_with_weight_a_outranks_any_without_and_b_any_with_only_c_or_d():
     """What reading a one-word page from its best-weighted matches rests on, checked against

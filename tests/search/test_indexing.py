@@ -21,8 +21,10 @@ from search.models import (
     CERTIFICATE_BITS,
     ChallengeEntry,
     SupplierEntry,
+    SupplierFacetKey,
     SupplierTerm,
     TermKind,
+    supplier_facet_code,
     supplier_facet_key,
     supplier_facet_value,
     supplier_facet_words,
@@ -204,16 +206,18 @@ def test_case_studies_listings_certifications_and_capabilities_reach_the_index()
     assert DatabaseBackend().search(query).ids == [profile.pk]
 
 
-def test_the_facet_key_holds_size_band_region_vcse_and_capability_headings():
+def test_the_facet_code_stands_for_size_band_region_vcse_and_capability_headings():
     profile = SupplierProfileFactory(approved=True, size_band="small", is_vcse=True)
     cap = capability("heat-networks")
     heading = cap
     while heading.parent_id is not None:
         heading = heading.parent
     profile.capabilities.add(cap)
-    words = SupplierEntry.objects.get(pk=profile.pk).facet_key.split()
+    code = SupplierEntry.objects.get(pk=profile.pk).facet_code
+    key = SupplierFacetKey.objects.get(code=code).key
+    assert code == supplier_facet_code(key)
     region = [f"region:{profile.region_id}"] if profile.region_id else []
-    assert words == ["size_band:small", *region, "vcse:true", f"capability:{heading.slug}"]
+    assert key.split() == ["size_band:small", *region, "vcse:true", f"capability:{heading.slug}"]
     # Empty values are left out, headings come in slug order.
     key = supplier_facet_key(size_band="", region="", is_vcse=False, capability_top=["b-b", "a"])
     assert key == "vcse:false capability:a capability:b-b"
@@ -225,18 +229,43 @@ def test_the_facet_key_holds_size_band_region_vcse_and_capability_headings():
     ]
 
 
-def test_the_migration_fills_in_the_keys_the_indexer_writes():
+def test_facet_codes_differ_per_key_and_the_migration_computes_the_same_ones():
     from importlib import import_module
 
-    from django.apps import apps
+    migration = import_module("search.migrations.0012_supplier_facet_codes")
+    keys = [
+        supplier_facet_key(size_band=band, region=region, is_vcse=vcse, capability_top=headings)
+        for band in ("", "micro", "small", "medium", "large")
+        for region in ("", "TLC", "TLE", "TLN")
+        for vcse in (False, True)
+        for headings in ([], ["data-and-ai"], ["data-and-ai", "energy"], ["energy"])
+    ]
+    codes = [supplier_facet_code(key) for key in keys]
+    assert len(set(codes)) == len(set(keys)) == 160
+    assert all(-(2**63) <= code < 2**63 for code in codes)  # a bigint on both databases
+    assert [migration.facet_code(key) for key in keys] == codes
 
-    migration = import_module("search.migrations.0005_facet_key_and_covering_indexes")
-    profile = SupplierProfileFactory(approved=True, size_band="medium")
-    profile.capabilities.add(capability("heat-networks"))
-    written = SupplierEntry.objects.get(pk=profile.pk).facet_key
-    SupplierEntry.objects.update(facet_key="")
-    migration.fill_facet_keys(apps, None)
-    assert SupplierEntry.objects.get(pk=profile.pk).facet_key == written != ""
+
+def test_a_process_reads_the_words_of_a_facet_code_once(django_assert_num_queries):
+    from search import facet_keys
+
+    profile = SupplierProfileFactory(approved=True, size_band="medium", is_vcse=True)
+    query = SearchQuery(index="suppliers", facets=("size_band", "vcse"), page_size=0)
+    expected = DatabaseBackend().search(query).facets  # the indexer told this process
+    assert expected["size_band"]["medium"] >= 1 and expected["vcse"]["true"] >= 1
+    # A code written by another process (a worker): its words are read once, then kept.
+    facet_keys.forget()
+    with django_assert_num_queries(2):
+        assert DatabaseBackend().search(query).facets == expected
+    with django_assert_num_queries(1):
+        assert DatabaseBackend().search(query).facets == expected
+    # A code without words (not the indexer's doing) counts under no value rather than failing,
+    # and writing an entry with that code stores its words again.
+    SupplierFacetKey.objects.all().delete()
+    facet_keys.forget()
+    assert DatabaseBackend().search(query).facets == {"size_band": {}, "vcse": {}}
+    profile.save()
+    assert DatabaseBackend().search(query).facets["vcse"]["true"] >= 1
 
 
 def test_every_certification_scheme_has_a_bit_of_its_own():
@@ -312,12 +341,12 @@ def test_entries_keep_their_point_as_a_unit_vector():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the column order is PostgreSQL's")
 def test_the_supplier_entries_keep_the_columns_a_search_reads_first():
-    """Migration search/0011 put the columns that a text search reads first. Rebuilding the
+    """Migrations search/0011 and 0013 put the columns that a text search reads first. Rebuilding the
     table keeps every row, constraint and index (and the terms' foreign key), and a table
     already in that order is left alone."""
     from importlib import import_module
 
-    migration = import_module("search.migrations.0011_supplier_entry_column_order")
+    migration = import_module("search.migrations.0013_supplier_entry_column_order")
     table = migration.TABLE
 
     def catalogue():
