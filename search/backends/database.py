@@ -141,24 +141,19 @@ class DatabaseBackend:
             counted = _cached_counts(query, wanted)
             rows = None
             nearest_first = order == _BY_DISTANCE and plan.radius is not None
-            if (
-                order == _BY_SCORE
-                and offset < limit
-                and _is_postgres()
-                and counted is None
-                and wanted
-                and len(terms) > 1
-                and spec.facets_by_grouping
-            ):
-                rows, counted = _ranked_page_and_facets(
-                    ranked, spec, wanted, columns, offset, limit
-                )
-                _store_counts(query, wanted, counted)
-            elif order == _BY_SCORE and offset < limit and _is_postgres():
-                # The page and, when nothing else counts, the total in one statement.
+            if order == _BY_SCORE and offset < limit and _is_postgres():
+                # The page and, when nothing else counts, the total or the facets in one
+                # statement.
+                group = counted is None and wanted and spec.facets_by_grouping
+                grouping = spec.grouping(wanted) if group else None
                 count = counted is None and not wanted
-                rows, total = _relevance_page(ranked, base, terms, columns, offset, limit, count)
-                if total is not None:
+                rows, total, groups = _relevance_page(
+                    ranked, base, terms, columns, offset, limit, count, grouping
+                )
+                if groups is not None:
+                    counted = spec.tally(wanted, groups)
+                    _store_counts(query, wanted, counted)
+                elif total is not None:
                     counted = (total, {})
                     _store_counts(query, wanted, counted)
             elif (
@@ -333,19 +328,30 @@ _TIERS = ("{a}", "{a,b}")
 
 
 def _relevance_page(
-    ranked: QuerySet, base: QuerySet, terms, columns, offset: int, limit: int, count: bool
+    ranked: QuerySet,
+    base: QuerySet,
+    terms,
+    columns,
+    offset: int,
+    limit: int,
+    count: bool,
+    grouping: dict | None = None,
 ):
     """PostgreSQL, a text search in relevance order: the rows ``offset:limit`` and, if
-    ``count``, the number of matches, in one statement. Returns (rows, total); the total is None
-    when not asked for, or when the page is empty (past the last match: no row carries it).
+    ``count``, the number of matches, in one statement; with ``grouping`` (the supplier facets'
+    ``code`` and ``bits``), the facet counts' groups too. Returns (rows, total, groups); the
+    total is None when not asked for, or when the page is empty (past the last match: no row
+    carries it); the groups are None without ``grouping``.
 
     A one-word search first ranks only its matches with the word in the name, then those with
     it in the name or a capability (``_TIERS``). Only when neither fills the page is every
-    match ranked, reading the matches once for the page and the total (``m``). Each part runs
-    only if needed: PostgreSQL runs an uncorrelated subquery or a materialised CTE when its
-    value is first asked for, and skips a branch whose condition is false."""
-    every, params = ranked.order_by().values(*columns).query.sql_with_params()
+    match ranked, reading the matches once for the page and the total or the facets (``m``).
+    When a tier fills the page, the facets are counted from the matches without ranking them.
+    Each part runs only if needed: PostgreSQL runs an uncorrelated subquery or a materialised
+    CTE when its value is first asked for, and skips a branch whose condition is false."""
+    every, params = ranked.order_by().values(*columns, **(grouping or {})).query.sql_with_params()
     ctes = [f"m AS MATERIALIZED ({every})"]  # noqa: S608 - compiled by the ORM
+    listed = ", ".join(columns)
     branches, branch_params = [], []
     short, short_params = "TRUE", []
     total, total_params = "(SELECT count(*) FROM m)", []
@@ -358,8 +364,8 @@ def _relevance_page(
             params += tier_params
         # Each row says which part gave it ("a", "ab" or "every"): the tests look.
         branches = [
-            f"SELECT 'a' AS part, a.* FROM a WHERE {a} = %s",  # noqa: S608 - see above
-            f"SELECT 'ab', ab.* FROM ab WHERE {a} < %s AND {ab} = %s",  # noqa: S608
+            f"SELECT 'a' AS part, {listed} FROM a WHERE {a} = %s",  # noqa: S608 - see above
+            f"SELECT 'ab', {listed} FROM ab WHERE {a} < %s AND {ab} = %s",  # noqa: S608
         ]
         branch_params = [limit] * 3
         short, short_params = f"{a} < %s AND {ab} < %s", [limit] * 2
@@ -372,51 +378,49 @@ def _relevance_page(
         )
         total_params = [limit, limit, *matches_params]
     branches.append(
-        f"(SELECT 'every' AS part, m.* FROM m WHERE {short} "  # noqa: S608 - see above
+        f"(SELECT 'every' AS part, {listed} FROM m WHERE {short} "  # noqa: S608 - see above
         "ORDER BY m.score DESC, m.pk LIMIT %s)"
     )
     branch_params += [*short_params, limit]
     if not count:
         total, total_params = "NULL", []
-    statement = (
-        f"WITH {', '.join(ctes)} SELECT {total} AS total, page.* FROM ("  # noqa: S608
+    page = (
+        f"SELECT {total} AS total, page.* FROM ("  # noqa: S608 - see above
         + " UNION ALL ".join(branches)
         + ") AS page ORDER BY page.score DESC, page.pk LIMIT %s OFFSET %s"
     )
-    rows, total = _fetch_page(
-        statement, [*params, *total_params, *branch_params, limit - offset, offset]
-    )
-    return rows or [], total if count else None
-
-
-# Supplier facet counts (PostgreSQL): the matches ``m`` grouped by facet code and, apart, by the
-# certificates in date, in one reading of them. A row is (by certificates?, code, bits, count).
-_GROUPED = "GROUPING(m.code) AS by_bits, m.code, m.bits, count(*) AS n"
-_GROUPING_SETS = "GROUP BY GROUPING SETS ((m.code), (m.bits))"
-
-
-def _ranked_page_and_facets(ranked: QuerySet, spec, names, columns, offset: int, limit: int):
-    """PostgreSQL, a text search of several words in relevance order, with supplier facets:
-    every match is ranked for the page anyway, so the page and the facet counts come from one
-    reading of the matches (``m``), not one each. Returns (rows, (total, facets))."""
-    every = ranked.order_by().values(*columns, **spec.grouping(names))
-    sql, params = every.query.sql_with_params()
-    selected = ", ".join(f"m.{name}" for name in columns)
-    nothing = ", ".join("NULL" for _name in columns)
+    page_params = [*total_params, *branch_params, limit - offset, offset]
+    if grouping is None:
+        rows, total = _fetch_page(f"WITH {', '.join(ctes)} {page}", [*params, *page_params])
+        return rows or [], total if count else None, None
+    # The facets' groups follow the page's rows, from the ranked matches when every match was
+    # ranked, else from the matches read without ranking (a branch whose condition is false is
+    # not run). A group row has no page columns, a page row no group columns.
+    unranked, unranked_params = base.order_by().values(**grouping).query.sql_with_params()
+    nothing = ", ".join(["NULL"] * (len(columns) + 2))  # total, part and the page's columns
     statement = (
-        f"WITH m AS MATERIALIZED ({sql}) "  # noqa: S608 - compiled by the ORM
-        f"SELECT NULL AS by_bits, NULL AS code, NULL AS bits, NULL AS n, page.* FROM "
-        f"(SELECT {selected} FROM m ORDER BY m.score DESC, m.pk LIMIT %s OFFSET %s) AS page "
-        f"UNION ALL SELECT {_GROUPED}, {nothing} FROM m {_GROUPING_SETS}"
+        f"WITH {', '.join(ctes)} "  # noqa: S608 - compiled by the ORM
+        f"SELECT NULL AS by_bits, NULL AS code, NULL AS bits, NULL AS n, p.* FROM ({page}) AS p "
+        f"UNION ALL SELECT {_GROUPED}, {nothing} FROM ("
+        f"SELECT m.code, m.bits FROM m WHERE {short} UNION ALL SELECT u.code, u.bits FROM "
+        f"({unranked}) AS u WHERE NOT ({short})) AS f {_GROUPING_SETS}"
     )
+    group_params = [*short_params, *unranked_params, *short_params]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, limit - offset, offset])
+        cursor.execute(statement, [*params, *page_params, *group_params])
+        names = [column.name for column in cursor.description]
         fetched = cursor.fetchall()
     groups = [row[:4] for row in fetched if row[3] is not None]
-    rows = [dict(zip(columns, row[4:], strict=True)) for row in fetched if row[3] is None]
+    rows = [dict(zip(names[4:], row[4:], strict=True)) for row in fetched if row[3] is None]
     # A union keeps no order: the page's is set again here.
     rows.sort(key=lambda row: (-row["score"], row["pk"]))
-    return rows, spec.tally(names, groups)
+    return rows, None, groups
+
+
+# Supplier facet counts (PostgreSQL): the matches ``f`` grouped by facet code and, apart, by the
+# certificates in date, in one reading of them. A row is (by certificates?, code, bits, count).
+_GROUPED = "GROUPING(f.code) AS by_bits, f.code, f.bits, count(*) AS n"
+_GROUPING_SETS = "GROUP BY GROUPING SETS ((f.code), (f.bits))"
 
 
 def _tier(ranked: QuerySet, terms, weights: str) -> QuerySet:
@@ -661,7 +665,7 @@ class _Suppliers(_IndexSpec):
             # Counted by code and by certificates separately, in one reading of the matches:
             # 7,200 rows to add up here rather than 16,000 pairs.
             sql, params = matches.query.sql_with_params()
-            statement = f"SELECT {_GROUPED} FROM ({sql}) AS m {_GROUPING_SETS}"  # noqa: S608 - the ORM's
+            statement = f"SELECT {_GROUPED} FROM ({sql}) AS f {_GROUPING_SETS}"  # noqa: S608 - the ORM's
             with connection.cursor() as cursor:
                 cursor.execute(statement, params)
                 return self.tally(names, cursor.fetchall())

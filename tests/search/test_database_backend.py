@@ -197,9 +197,9 @@ def test_a_one_word_page_comes_from_the_best_weighted_matches(monkeypatch):
     relevance_page = database._relevance_page
 
     def spy(*args):
-        rows, total = relevance_page(*args)
+        rows, total, groups = relevance_page(*args)
         parts.append({row["part"] for row in rows})
-        return rows, total
+        return rows, total, groups
 
     monkeypatch.setattr(database, "_relevance_page", spy)
     heading = Capability.objects.create(name="Quillwort surveys", slug="quillwort-surveys")
@@ -225,6 +225,18 @@ def test_a_one_word_page_comes_from_the_best_weighted_matches(monkeypatch):
     found = [(hit.id, hit.score) for page in pages for hit in page.hits]
     assert found == expected
     assert {page.total for page in pages} == {12}
+    assert parts[:4] == [{"a"}, {"ab"}, {"ab"}, {"every"}]
+
+    # With the facets, counted in the same statement: the same pages from the same parts, and
+    # the facets of counting apart (from the matches unranked, or from every match ranked).
+    parts.clear()
+    counted = run(text="quillwort", facets=SUPPLIER_FACETS, page_size=0)
+    assert counted.total == 12 and sum(counted.facets["size_band"].values()) == 12
+    with_facets = [
+        run(text="quillwort", facets=SUPPLIER_FACETS, page_size=2, page=n) for n in range(1, 7)
+    ]
+    assert [(hit.id, hit.score) for page in with_facets for hit in page.hits] == expected
+    assert {(page.total, repr(page.facets)) for page in with_facets} == {(12, repr(counted.facets))}
     assert parts[:4] == [{"a"}, {"ab"}, {"ab"}, {"every"}]
 
 
