@@ -8,6 +8,8 @@ has seen, and a code written by another process (a worker) is read once.
 
 from __future__ import annotations
 
+import threading
+
 from django.db import connection
 
 from .models import SupplierFacetKey, supplier_facet_words
@@ -18,9 +20,13 @@ from .models import SupplierFacetKey, supplier_facet_words
 _VOCABULARY: list[str] = []
 _POSITION: dict[str, int] = {}
 _CODES: dict[int, tuple[int, ...]] = {}
+# Threads of one process add words one at a time, so that a word's position is its place in
+# the list.
+_LOCK = threading.Lock()
 
 
 def _keep(code: int, key: str) -> None:
+    """Call with ``_LOCK`` held."""
     positions = []
     for word in supplier_facet_words(key):
         if word not in _POSITION:
@@ -50,9 +56,10 @@ def remember(keys: dict[int, str]) -> None:
     # After the write: if it failed, nothing is kept here either. A rolled-back write leaves
     # words here that are still right (a code's words are fixed), and the next entry with
     # that code writes them again.
-    for code, key in keys.items():
-        if code not in _CODES:
-            _keep(code, key)
+    with _LOCK:
+        for code, key in keys.items():
+            if code not in _CODES:
+                _keep(code, key)
 
 
 def count_words(counts: dict[int, int]) -> dict[str, int]:
@@ -61,19 +68,24 @@ def count_words(counts: dict[int, int]) -> dict[str, int]:
     which the indexer never writes, counts under none)."""
     missing = [code for code in counts if code not in _CODES]
     if missing:
-        found = SupplierFacetKey.objects.filter(code__in=missing).values_list("code", "key")
-        for code, key in found:
-            _keep(code, key)
-    totals = [0] * len(_VOCABULARY)
+        found = list(SupplierFacetKey.objects.filter(code__in=missing).values_list("code", "key"))
+        with _LOCK:
+            for code, key in found:
+                if code not in _CODES:
+                    _keep(code, key)
+    # Every word of these codes is in the list by now; another thread may add more meanwhile.
+    vocabulary = _VOCABULARY[:]
+    totals = [0] * len(vocabulary)
     codes = _CODES
     for code, n in counts.items():
         for position in codes.get(code, ()):
             totals[position] += n
-    return {word: n for word, n in zip(_VOCABULARY, totals, strict=True) if n}
+    return {word: n for word, n in zip(vocabulary, totals, strict=True) if n}
 
 
 def forget() -> None:
     """Empty this process's copy (tests: to count the query that fills it)."""
-    _VOCABULARY.clear()
-    _POSITION.clear()
-    _CODES.clear()
+    with _LOCK:
+        _CODES.clear()
+        _POSITION.clear()
+        _VOCABULARY.clear()
