@@ -62,11 +62,11 @@ def remember(keys: dict[int, str]) -> None:
                 _keep(code, key)
 
 
-def count_words(counts: dict[int, int]) -> dict[str, int]:
-    """{word: count} from {code: count}: each code's count added to each of its words. The
-    words of codes this process has not seen are read in one query (a code without words,
-    which the indexer never writes, counts under none)."""
-    missing = [code for code in counts if code not in _CODES]
+def count_words(*counts: dict[int, int]) -> dict[str, int]:
+    """{word: count} from {code: count} (one or more): each code's count added to each of its
+    words. The words of codes this process has not seen are read in one query (a code without
+    words, which the indexer never writes, counts under none)."""
+    missing = [code for by_code in counts for code in by_code if code not in _CODES]
     if missing:
         found = list(SupplierFacetKey.objects.filter(code__in=missing).values_list("code", "key"))
         with _LOCK:
@@ -77,9 +77,10 @@ def count_words(counts: dict[int, int]) -> dict[str, int]:
     vocabulary = _VOCABULARY[:]
     totals = [0] * len(vocabulary)
     codes = _CODES
-    for code, n in counts.items():
-        for position in codes.get(code, ()):
-            totals[position] += n
+    for by_code in counts:
+        for code, n in by_code.items():
+            for position in codes.get(code, ()):
+                totals[position] += n
     return {word: n for word, n in zip(vocabulary, totals, strict=True) if n}
 
 

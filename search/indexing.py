@@ -34,6 +34,7 @@ from .models import (
     SupplierTerm,
     TermKind,
     certificate_columns,
+    split_facet_key,
     supplier_facet_code,
     supplier_facet_key,
 )
@@ -266,6 +267,7 @@ SUPPLIER_COLUMNS = [
     ("certificate_bits", "integer"),
     ("certificates_all_in_date_until", "integer"),
     ("facet_code", "bigint"),
+    ("capability_code", "bigint"),
 ]
 CHALLENGE_COLUMNS = [
     ("challenge_id", "bigint"),
@@ -298,8 +300,10 @@ def _supplier_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple], dict[int
             is_vcse=doc["is_vcse"],
             capability_top=doc["capability_top"],
         )
-        facet_code = supplier_facet_code(facet_key)
-        keys[facet_code] = facet_key
+        facet_codes = []
+        for key in split_facet_key(facet_key):
+            facet_codes.append(supplier_facet_code(key))
+            keys[facet_codes[-1]] = key
         entries.append(
             (
                 pk,
@@ -317,7 +321,7 @@ def _supplier_rows(docs: list[dict]) -> tuple[list[tuple], list[tuple], dict[int
                 dict.fromkeys(doc["capability_slugs"], 1),
                 certified_until,
                 *certificate_columns(certified_until),
-                facet_code,
+                *facet_codes,
             )
         )
         terms += [(pk, TermKind.REMOTE_REGION.value, v) for v in doc["remote_regions"]]

@@ -83,13 +83,16 @@ class SupplierEntry(IndexedText):
     # is in date; after it, ``certified_until`` says which still are.
     certificate_bits = models.PositiveIntegerField(default=0)
     certificates_all_in_date_until = models.IntegerField(null=True)
-    # The entry's value of every facet but certification, as the code of a facet key
-    # (``supplier_facet_key``: "name:value" words; ``SupplierFacetKey`` keeps the words of each
-    # code). Facet counts group the matching entries by it, so each entry is counted once,
-    # whatever the number of facet values (a few thousand distinct keys at 100,000 suppliers).
-    # An integer, not the words: grouping 60,000 rows by an 8-byte integer takes a third of the
-    # time that grouping them by 100 bytes of text did, and the row is 90 bytes narrower.
+    # The entry's value of every facet but certification, as the codes of two facet keys
+    # (``supplier_facet_key``, ``split_facet_key``: "name:value" words; ``SupplierFacetKey``
+    # keeps the words of each code): size band, region and VCSE status (about 100 distinct
+    # keys), and the capability headings (one key per set of headings held). Facet counts
+    # group the matching entries by each, so each entry is counted once, whatever the number
+    # of facet values, and a search adds up a few hundred groups. Integers, not the words:
+    # grouping 60,000 rows by 8-byte integers takes a third of the time that grouping them by
+    # 100 bytes of text did, and the row is 80 bytes narrower.
     facet_code = models.BigIntegerField(default=0)
+    capability_code = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "supplier entries"
@@ -110,6 +113,7 @@ class SupplierEntry(IndexedText):
                     "rating_count",
                     "new_to_public_sector",
                     "facet_code",
+                    "capability_code",
                     "certified_until",
                     "certificate_bits",
                     "certificates_all_in_date_until",
@@ -129,7 +133,7 @@ class SupplierEntry(IndexedText):
             # The directory with no filter, or SMEs only, counts its facets in key order from
             # this index alone.
             models.Index(
-                fields=["facet_code"],
+                fields=["facet_code", "capability_code"],
                 include=[
                     "certified_until",
                     "certificate_bits",
@@ -146,10 +150,6 @@ class SupplierEntry(IndexedText):
 
     def __str__(self) -> str:
         return self.sort_name
-
-
-# Supplier facets counted from ``SupplierEntry.facet_code``; certification is asked at query time.
-KEYED_SUPPLIER_FACETS = ("size_band", "region", "vcse", "capability")
 
 
 def supplier_facet_key(*, size_band: str, region: str, is_vcse: bool, capability_top) -> str:
@@ -182,8 +182,17 @@ def certificate_columns(certified_until: dict[str, int]) -> tuple[int, int | Non
     return bits, min(certified_until.values(), default=None)
 
 
+def split_facet_key(key: str) -> tuple[str, str]:
+    """A ``supplier_facet_key`` as the two keys an entry's codes stand for: its size band,
+    region and VCSE words, and its capability words."""
+    words = key.split()
+    capabilities = [word for word in words if word.startswith("capability:")]
+    others = [word for word in words if not word.startswith("capability:")]
+    return " ".join(others), " ".join(capabilities)
+
+
 def supplier_facet_code(key: str) -> int:
-    """The code of a ``supplier_facet_key``: its first 8 bytes of BLAKE2b, as a signed 64-bit
+    """The code of a facet key (``split_facet_key``): its first 8 bytes of BLAKE2b, as a signed 64-bit
     integer (both databases' bigint). The same key always has the same code, so the indexer
     needs no lookup to write it. Two of a million distinct keys would share a code with a
     chance of about 3 in 100 million; there are a few thousand."""
@@ -205,7 +214,8 @@ def supplier_facet_value(word: str) -> tuple[str, str]:
 
 
 class SupplierFacetKey(models.Model):
-    """The words of each facet code written to ``SupplierEntry.facet_code``. Rows are added by
+    """The words of each code written to ``SupplierEntry.facet_code`` and ``capability_code``
+    (one table: both are codes of facet keys). Rows are added by
     ``search.indexing`` and never removed (a key no entry has any more costs one small row);
     the backend reads each code's words once per process."""
 

@@ -62,7 +62,6 @@ from suppliers.models import Certification, SupplierProfile
 from .. import facet_keys, geo, text
 from ..models import (
     CERTIFICATE_BITS,
-    KEYED_SUPPLIER_FACETS,
     ChallengeEntry,
     ChallengeTerm,
     SupplierEntry,
@@ -400,9 +399,10 @@ def _relevance_page(
     nothing = ", ".join(["NULL"] * (len(columns) + 2))  # total, part and the page's columns
     statement = (
         f"WITH {', '.join(ctes)} "  # noqa: S608 - compiled by the ORM
-        f"SELECT NULL AS by_bits, NULL AS code, NULL AS bits, NULL AS n, p.* FROM ({page}) AS p "
+        "SELECT NULL AS kind, NULL AS code, NULL AS cap, NULL AS bits, NULL AS n, p.* "
+        f"FROM ({page}) AS p "
         f"UNION ALL SELECT {_GROUPED}, {nothing} FROM ("
-        f"SELECT m.code, m.bits FROM m WHERE {short} UNION ALL SELECT u.code, u.bits FROM "
+        f"SELECT m.code, m.cap, m.bits FROM m WHERE {short} UNION ALL SELECT u.code, u.cap, u.bits FROM "
         f"({unranked}) AS u WHERE NOT ({short})) AS f {_GROUPING_SETS}"
     )
     group_params = [*short_params, *unranked_params, *short_params]
@@ -410,17 +410,22 @@ def _relevance_page(
         cursor.execute(statement, [*params, *page_params, *group_params])
         names = [column.name for column in cursor.description]
         fetched = cursor.fetchall()
-    groups = [row[:4] for row in fetched if row[3] is not None]
-    rows = [dict(zip(names[4:], row[4:], strict=True)) for row in fetched if row[3] is None]
+    groups = [row[:5] for row in fetched if row[4] is not None]
+    rows = [dict(zip(names[5:], row[5:], strict=True)) for row in fetched if row[4] is None]
     # A union keeps no order: the page's is set again here.
     rows.sort(key=lambda row: (-row["score"], row["pk"]))
     return rows, None, groups
 
 
-# Supplier facet counts (PostgreSQL): the matches ``f`` grouped by facet code and, apart, by the
-# certificates in date, in one reading of them. A row is (by certificates?, code, bits, count).
-_GROUPED = "GROUPING(f.code) AS by_bits, f.code, f.bits, count(*) AS n"
-_GROUPING_SETS = "GROUP BY GROUPING SETS ((f.code), (f.bits))"
+# Supplier facet counts (PostgreSQL): the matches ``f`` grouped by facet code, by capability
+# code and by the certificates in date, each apart, in one reading of them. A row is (which
+# grouping, code, capability code, bits, count); ``kind`` says which (the bits of the columns
+# not grouped by).
+_GROUPED = "GROUPING(f.code, f.cap, f.bits) AS kind, f.code, f.cap, f.bits, count(*) AS n"
+_GROUPING_SETS = "GROUP BY GROUPING SETS ((f.code), (f.cap), (f.bits))"
+_BY_CODE, _BY_CAPABILITIES, _BY_BITS = 0b011, 0b101, 0b110
+# The facets counted from ``SupplierEntry.facet_code`` (capability: ``capability_code``).
+_CODED_FACETS = ("size_band", "region", "vcse")
 
 
 def _tier(ranked: QuerySet, terms, weights: str) -> QuerySet:
@@ -654,16 +659,17 @@ class _Suppliers(_IndexSpec):
 
     def count_and_facets(self, qs: QuerySet, names) -> tuple[int, dict[str, dict[str, int]]]:
         """The total and every facet asked for in one statement. The matching entries are
-        grouped by their facet code (7,200 codes at 100,000 suppliers with 7 capability
-        headings, and never more than the matches) and by the certificates they hold in date
-        (``_in_date_bits``); the groups' counts are then added up here per facet value and
-        per scheme. So an entry costs one grouping step, not one count per facet value."""
+        grouped by their facet code (size band, region, VCSE: about 100 codes), by their
+        capability code (one per set of headings held: 128 with 7 headings) and by the
+        certificates they hold in date (``_in_date_bits``); the groups' counts are then added
+        up here per facet value and per scheme. So an entry costs three grouping steps, not
+        one count per facet value (about 30), and a few hundred groups are added up here."""
         if not names:
             return qs.count(), {}
         matches = qs.order_by().values(**self.grouping(names))
         if _is_postgres():
-            # Counted by code and by certificates separately, in one reading of the matches:
-            # 7,200 rows to add up here rather than 16,000 pairs.
+            # Each grouping apart, in one reading of the matches (grouped by all three
+            # together, they would be thousands of groups to add up here).
             sql, params = matches.query.sql_with_params()
             statement = f"SELECT {_GROUPED} FROM ({sql}) AS f {_GROUPING_SETS}"  # noqa: S608 - the ORM's
             with connection.cursor() as cursor:
@@ -671,41 +677,49 @@ class _Suppliers(_IndexSpec):
                 return self.tally(names, cursor.fetchall())
         # Counting rows, not a column's values: the covering indexes then answer without the
         # table.
-        grouped = matches.annotate(n=Count("*")).values_list("code", "bits", "n")
-        pairs = _fetch_all(grouped)
+        grouped = matches.annotate(n=Count("*")).values_list("code", "cap", "bits", "n")
+        triples = _fetch_all(grouped)
         return self.tally(
             names,
-            [(0, code, None, n) for code, _bits, n in pairs]
-            + [(1, None, bits, n) for _code, bits, n in pairs],
+            [(_BY_CODE, code, None, None, n) for code, _cap, _bits, n in triples]
+            + [(_BY_CAPABILITIES, None, cap, None, n) for _code, cap, _bits, n in triples]
+            + [(_BY_BITS, None, None, bits, n) for _code, _cap, bits, n in triples],
         )
 
     def grouping(self, names) -> dict:
-        """What facet counts group the matches by: ``code`` (the facet code, when a keyed facet
-        is asked for) and ``bits`` (the certificates in date, when certification is). A
-        constant is not grouped by."""
-        keyed = any(name in KEYED_SUPPLIER_FACETS for name in names)
-        certification = "certification" in names
+        """What facet counts group the matches by: ``code`` (the facet code, for size band,
+        region or VCSE), ``cap`` (the capability code, for capability) and ``bits`` (the
+        certificates in date, for certification). A constant stands for one not asked for (and
+        is not grouped by)."""
         return {
-            "code": F("facet_code") if keyed else Value(0),
-            "bits": _in_date_bits(timezone.localdate()) if certification else Value(0),
+            "code": F("facet_code") if set(names) & set(_CODED_FACETS) else Value(0),
+            "cap": F("capability_code") if "capability" in names else Value(0),
+            "bits": _in_date_bits(timezone.localdate()) if "certification" in names else Value(0),
         }
 
     def tally(self, names, groups) -> tuple[int, dict[str, dict[str, int]]]:
-        """The total and facets from counts by code and by certificates, as rows of
-        (by certificates?, code, bits, count) (``_GROUPED``)."""
+        """The total and facets from the counts of each grouping, as rows of (which grouping,
+        code, capability code, bits, count) (``_GROUPED``)."""
         by_code: dict[int, int] = {}
+        by_capabilities: dict[int, int] = {}
         by_bits: dict[int, int] = {}
-        for by_bits_only, code, bits, n in groups:
-            if by_bits_only:
-                by_bits[bits] = by_bits.get(bits, 0) + n
-            else:
+        for kind, code, cap, bits, n in groups:
+            if kind == _BY_CODE:
                 by_code[code] = by_code.get(code, 0) + n
+            elif kind == _BY_CAPABILITIES:
+                by_capabilities[cap] = by_capabilities.get(cap, 0) + n
+            else:
+                by_bits[bits] = by_bits.get(bits, 0) + n
         facets: dict[str, dict[str, int]] = {name: {} for name in names}
-        if any(name in KEYED_SUPPLIER_FACETS for name in names):
-            for word, n in facet_keys.count_words(by_code).items():
-                name, value = supplier_facet_value(word)
-                if name in facets:
-                    facets[name][value] = n
+        counted = []
+        if set(names) & set(_CODED_FACETS):
+            counted.append(by_code)
+        if "capability" in names:
+            counted.append(by_capabilities)
+        for word, n in facet_keys.count_words(*counted).items():
+            name, value = supplier_facet_value(word)
+            if name in facets:
+                facets[name][value] = n
         if "certification" in names:
             for scheme in Certification.Scheme.values:
                 bit = CERTIFICATE_BITS[scheme]

@@ -1,7 +1,8 @@
-"""Supplier entries are grouped for facet counts by an integer code of their facet key, not by
-the key's words (see ``SupplierEntry.facet_code``); ``SupplierFacetKey`` keeps the words of each
-code. Entries already written get the code of their own key, so no reindex is needed. The
-covering indexes carry the code in place of the key."""
+"""Supplier entries are grouped for facet counts by integer codes of their facet key, not by
+the key's words (see ``SupplierEntry.facet_code`` and ``capability_code``: one for the size
+band, region and VCSE words, one for the capability words); ``SupplierFacetKey`` keeps the
+words of each code. Entries already written get the codes of their own key, so no reindex is
+needed. The covering indexes carry the codes in place of the key."""
 
 import hashlib
 
@@ -14,27 +15,64 @@ def facet_code(key: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+def split(key: str) -> tuple[str, str]:
+    # As search.models.split_facet_key.
+    words = key.split()
+    capabilities = [word for word in words if word.startswith("capability:")]
+    others = [word for word in words if not word.startswith("capability:")]
+    return " ".join(others), " ".join(capabilities)
+
+
 def fill_facet_codes(apps, schema_editor):
     Entry = apps.get_model("search", "SupplierEntry")
     FacetKey = apps.get_model("search", "SupplierFacetKey")
     keys = list(Entry.objects.order_by().values_list("facet_key", flat=True).distinct())
-    codes = [facet_code(key) for key in keys]
+    parts = [split(key) for key in keys]
+    words = {part: facet_code(part) for pair in parts for part in pair}
     FacetKey.objects.bulk_create(
-        [FacetKey(code=code, key=key) for code, key in zip(codes, keys, strict=True)],
+        [FacetKey(code=code, key=key) for key, code in words.items()],
         ignore_conflicts=True,
         batch_size=1_000,
     )
+    codes = [words[others] for others, _capabilities in parts]
+    capability_codes = [words[capabilities] for _others, capabilities in parts]
     connection = schema_editor.connection
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE search_supplierentry AS e SET facet_code = v.code "
-                "FROM unnest(%s::text[], %s::bigint[]) AS v(key, code) WHERE e.facet_key = v.key",
-                [keys, codes],
+                "UPDATE search_supplierentry AS e "
+                "SET facet_code = v.code, capability_code = v.capability_code "
+                "FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) "
+                "AS v(key, code, capability_code) WHERE e.facet_key = v.key",
+                [keys, codes, capability_codes],
             )
         return
-    for code, key in zip(codes, keys, strict=True):
-        Entry.objects.filter(facet_key=key).update(facet_code=code)
+    for key, code, capability_code in zip(keys, codes, capability_codes, strict=True):
+        Entry.objects.filter(facet_key=key).update(
+            facet_code=code, capability_code=capability_code
+        )
+
+
+def fill_facet_keys(apps, schema_editor):
+    # Back: each entry's key again from the words of its two codes.
+    connection = schema_editor.connection
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE search_supplierentry AS e SET facet_key = "
+                "concat_ws(' ', nullif(k.key, ''), nullif(c.key, '')) "
+                "FROM search_supplierfacetkey AS k, search_supplierfacetkey AS c "
+                "WHERE k.code = e.facet_code AND c.code = e.capability_code"
+            )
+        return
+    Entry = apps.get_model("search", "SupplierEntry")
+    words = dict(apps.get_model("search", "SupplierFacetKey").objects.values_list("code", "key"))
+    pairs = Entry.objects.order_by().values_list("facet_code", "capability_code").distinct()
+    for code, capability_code in list(pairs):
+        key = " ".join(part for part in (words[code], words[capability_code]) if part)
+        Entry.objects.filter(facet_code=code, capability_code=capability_code).update(
+            facet_key=key
+        )
 
 
 class Migration(migrations.Migration):
@@ -56,7 +94,12 @@ class Migration(migrations.Migration):
             name="facet_code",
             field=models.BigIntegerField(default=0),
         ),
-        migrations.RunPython(fill_facet_codes, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="supplierentry",
+            name="capability_code",
+            field=models.BigIntegerField(default=0),
+        ),
+        migrations.RunPython(fill_facet_codes, fill_facet_keys),
         migrations.RemoveIndex(
             model_name="supplierentry",
             name="search_supplier_facets",
@@ -83,6 +126,7 @@ class Migration(migrations.Migration):
                     "rating_count",
                     "new_to_public_sector",
                     "facet_code",
+                    "capability_code",
                     "certified_until",
                     "certificate_bits",
                     "certificates_all_in_date_until",
@@ -96,7 +140,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="supplierentry",
             index=models.Index(
-                fields=["facet_code"],
+                fields=["facet_code", "capability_code"],
                 include=(
                     "certified_until",
                     "certificate_bits",

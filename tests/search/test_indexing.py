@@ -24,6 +24,7 @@ from search.models import (
     SupplierFacetKey,
     SupplierTerm,
     TermKind,
+    split_facet_key,
     supplier_facet_code,
     supplier_facet_key,
     supplier_facet_value,
@@ -206,21 +207,28 @@ def test_case_studies_listings_certifications_and_capabilities_reach_the_index()
     assert DatabaseBackend().search(query).ids == [profile.pk]
 
 
-def test_the_facet_code_stands_for_size_band_region_vcse_and_capability_headings():
+def test_the_facet_codes_stand_for_size_band_region_vcse_and_capability_headings():
     profile = SupplierProfileFactory(approved=True, size_band="small", is_vcse=True)
     cap = capability("heat-networks")
     heading = cap
     while heading.parent_id is not None:
         heading = heading.parent
     profile.capabilities.add(cap)
-    code = SupplierEntry.objects.get(pk=profile.pk).facet_code
-    key = SupplierFacetKey.objects.get(code=code).key
-    assert code == supplier_facet_code(key)
+    entry = SupplierEntry.objects.get(pk=profile.pk)
+    key = SupplierFacetKey.objects.get(code=entry.facet_code).key
+    capability_key = SupplierFacetKey.objects.get(code=entry.capability_code).key
+    assert (entry.facet_code, entry.capability_code) == (
+        supplier_facet_code(key),
+        supplier_facet_code(capability_key),
+    )
     region = [f"region:{profile.region_id}"] if profile.region_id else []
-    assert key.split() == ["size_band:small", *region, "vcse:true", f"capability:{heading.slug}"]
+    assert key.split() == ["size_band:small", *region, "vcse:true"]
+    assert capability_key.split() == [f"capability:{heading.slug}"]
     # Empty values are left out, headings come in slug order.
     key = supplier_facet_key(size_band="", region="", is_vcse=False, capability_top=["b-b", "a"])
     assert key == "vcse:false capability:a capability:b-b"
+    assert split_facet_key(key) == ("vcse:false", "capability:a capability:b-b")
+    assert split_facet_key("size_band:micro") == ("size_band:micro", "")
     # Read back as the backend counts it.
     assert [supplier_facet_value(word) for word in supplier_facet_words(key)] == [
         ("vcse", "false"),
@@ -244,16 +252,19 @@ def test_facet_codes_differ_per_key_and_the_migration_computes_the_same_ones():
     assert len(set(codes)) == len(set(keys)) == 160
     assert all(-(2**63) <= code < 2**63 for code in codes)  # a bigint on both databases
     assert [migration.facet_code(key) for key in keys] == codes
+    assert [migration.split(key) for key in keys] == [split_facet_key(key) for key in keys]
 
 
 def test_a_process_reads_the_words_of_a_facet_code_once(django_assert_num_queries):
     from search import facet_keys
 
-    profile = SupplierProfileFactory(approved=True, size_band="medium", is_vcse=True)
-    query = SearchQuery(index="suppliers", facets=("size_band", "vcse"), page_size=0)
+    profile = SupplierProfileFactory(approved=True, size_band="medium")
+    profile.capabilities.add(capability("heat-networks"))
+    query = SearchQuery(index="suppliers", facets=("size_band", "capability"), page_size=0)
     expected = DatabaseBackend().search(query).facets  # the indexer told this process
-    assert expected["size_band"]["medium"] >= 1 and expected["vcse"]["true"] >= 1
-    # A code written by another process (a worker): its words are read once, then kept.
+    assert expected["size_band"]["medium"] >= 1 and expected["capability"]
+    # Codes written by another process (a worker): their words are read once (one query for
+    # both kinds of code), then kept.
     facet_keys.forget()
     with django_assert_num_queries(2):
         assert DatabaseBackend().search(query).facets == expected
@@ -263,9 +274,10 @@ def test_a_process_reads_the_words_of_a_facet_code_once(django_assert_num_querie
     # and writing an entry with that code stores its words again.
     SupplierFacetKey.objects.all().delete()
     facet_keys.forget()
-    assert DatabaseBackend().search(query).facets == {"size_band": {}, "vcse": {}}
+    assert DatabaseBackend().search(query).facets == {"size_band": {}, "capability": {}}
     profile.save()
-    assert DatabaseBackend().search(query).facets["vcse"]["true"] >= 1
+    again = DatabaseBackend().search(query).facets
+    assert again["size_band"]["medium"] >= 1 and again["capability"]
 
 
 def test_every_certification_scheme_has_a_bit_of_its_own():
