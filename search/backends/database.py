@@ -51,6 +51,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
@@ -545,13 +546,21 @@ def _any_in_date(schemes, today) -> Q:
     return Q(certified_until__has_any_keys=list(schemes)) & in_date
 
 
-def _in_date_bits(today) -> Case:
+def _in_date_bits(today) -> RawSQL:
     """For counting every entry (facets): the bits (``CERTIFICATE_BITS``) of the schemes it
     holds in date ``today``, the same answer as ``_any_in_date`` per scheme, from integers for
     most entries: none held, or every one held is in date. Only an entry with a certificate
     past its expiry reads its JSON, a scheme at a time. One integer per entry, so the
-    matches are grouped by it rather than tested once per scheme."""
-    ordinal = today.toordinal()
+    matches are grouped by it rather than tested once per scheme.
+
+    Compiled once a day per database (``_in_date_bits_sql``): building and compiling the
+    expression took 1 ms each time a search used it."""
+    sql, params = _in_date_bits_sql(today.toordinal(), connection.vendor)
+    return RawSQL(sql, params, output_field=IntegerField())  # noqa: S611 - compiled by the ORM
+
+
+@functools.lru_cache(maxsize=4)
+def _in_date_bits_sql(ordinal: int, vendor: str) -> tuple[str, tuple]:
     each = [
         Case(
             When(
@@ -563,12 +572,17 @@ def _in_date_bits(today) -> Case:
         )
         for scheme, bit in CERTIFICATE_BITS.items()
     ]
-    return Case(
+    bits = Case(
         When(certificate_bits=0, then=Value(0)),
         When(certificates_all_in_date_until__gte=ordinal, then=F("certificate_bits")),
         default=functools.reduce(operator.add, each),
         output_field=IntegerField(),
     )
+    # Compiled as a column of a query on the entry table, as every search's query is (its
+    # columns are named with the table's name, which those queries use too).
+    query = SupplierEntry.objects.annotate(bits=bits).query
+    sql, params = query.get_compiler(connection=connection).compile(query.annotations["bits"])
+    return sql, tuple(params)
 
 
 def _fetch_all(qs: QuerySet) -> list[tuple]:
