@@ -139,6 +139,7 @@ class DatabaseBackend:
 
         with _text_through_its_index(bool(terms)):
             counted = _cached_counts(query, wanted)
+            counted_with_page = None  # (total, facets) from the statement that read the page
             rows = None
             nearest_first = order == _BY_DISTANCE and plan.radius is not None
             if order == _BY_SCORE and offset < limit and _is_postgres():
@@ -151,11 +152,9 @@ class DatabaseBackend:
                     ranked, base, terms, columns, offset, limit, count, grouping
                 )
                 if groups is not None:
-                    counted = spec.tally(wanted, groups)
-                    _store_counts(query, wanted, counted)
+                    counted_with_page = spec.tally(wanted, groups)
                 elif total is not None:
-                    counted = (total, {})
-                    _store_counts(query, wanted, counted)
+                    counted_with_page = (total, {})
             elif (
                 counted is None
                 and order == _BY_DISTANCE
@@ -167,10 +166,11 @@ class DatabaseBackend:
                 # same statement.
                 rows, total = _page_and_total(ranked, columns, offset, limit)
                 if total is not None:
-                    counted = (total, {})
-                    _store_counts(query, wanted, counted)
+                    counted_with_page = (total, {})
             if counted is None:
-                counted = spec.count_and_facets(base, wanted)
+                counted = counted_with_page
+                if counted is None:
+                    counted = spec.count_and_facets(base, wanted)
                 _store_counts(query, wanted, counted)
             total, facets = counted
             if rows is None and offset < min(total, limit):
@@ -339,7 +339,7 @@ def _relevance_page(
 ):
     """PostgreSQL, a text search in relevance order: the rows ``offset:limit`` and, if
     ``count``, the number of matches, in one statement; with ``grouping`` (the supplier facets'
-    ``code`` and ``bits``), the facet counts' groups too. Returns (rows, total, groups); the
+    ``code``, ``cap`` and ``bits``: ``_Suppliers.grouping``), the facet counts' groups too. Returns (rows, total, groups); the
     total is None when not asked for, or when the page is empty (past the last match: no row
     carries it); the groups are None without ``grouping``.
 
@@ -369,14 +369,15 @@ def _relevance_page(
         ]
         branch_params = [limit] * 3
         short, short_params = f"{a} < %s AND {ab} < %s", [limit] * 2
-        # A tier filled the page: count the matches without ranking them.
-        matches, matches_params = base.order_by().values("pk").query.sql_with_params()
-        total = (
-            f"CASE WHEN {a} = %s OR {ab} = %s "  # noqa: S608 - compiled by the ORM
-            f"THEN (SELECT count(*) FROM ({matches}) AS matches) "
-            "ELSE (SELECT count(*) FROM m) END"
-        )
-        total_params = [limit, limit, *matches_params]
+        if count:
+            # A tier filled the page: count the matches without ranking them.
+            matches, matches_params = base.order_by().values("pk").query.sql_with_params()
+            total = (
+                f"CASE WHEN {a} = %s OR {ab} = %s "  # noqa: S608 - compiled by the ORM
+                f"THEN (SELECT count(*) FROM ({matches}) AS matches) "
+                "ELSE (SELECT count(*) FROM m) END"
+            )
+            total_params = [limit, limit, *matches_params]
     branches.append(
         f"(SELECT 'every' AS part, {listed} FROM m WHERE {short} "  # noqa: S608 - see above
         "ORDER BY m.score DESC, m.pk LIMIT %s)"

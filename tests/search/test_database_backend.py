@@ -88,6 +88,24 @@ def test_counts_are_reused_until_the_index_changes(world, settings, django_asser
     assert added.pk in {hit.id for hit in run(**query, sort="name", page_size=100).hits}
 
 
+def test_counts_read_with_the_page_are_kept_too(world, settings):
+    """The total or facets counted in the statement that read the page (relevance order, or
+    distance with no radius) are kept like any others."""
+    from search.backends import database
+
+    settings.SEARCH_COUNTS_CACHE_SECONDS = 60
+    for query in (
+        SearchQuery(index="suppliers", text="sensors", facets=SUPPLIER_FACETS),
+        SearchQuery(index="suppliers", text="data sensors", facets=SUPPLIER_FACETS),
+        SearchQuery(index="suppliers", text="sensors"),
+        SearchQuery(index="suppliers", near=GeoPoint(*LEEDS), sort="distance"),
+    ):
+        wanted = list(query.facets)
+        assert database._cached_counts(query, wanted) is None
+        result = DatabaseBackend().search(query)
+        assert database._cached_counts(query, wanted) == (result.total, result.facets)
+
+
 def test_a_ranked_text_search_counts_its_matches_while_ranking(world, django_assert_num_queries):
     everyone = oracle(SearchQuery(index="suppliers", text="sensors")).ids
     assert len(everyone) > 3
