@@ -121,11 +121,10 @@ class DatabaseBackend:
         terms = text.query_terms(query.text)
         plan = _Plan(spec.entry.objects.all())
         plan.qs = spec.apply_filters(plan.qs, query.filters or {})
-        if terms:
-            plan.qs = _text_filter(plan.qs, terms)
         if query.near is not None:
             plan = spec.apply_geo(plan, query)
-        base = plan.qs
+        unmatched = plan.qs  # the filters and the place, without the text
+        base = _text_filter(unmatched, terms) if terms else unmatched
 
         wanted = [name for name in dict.fromkeys(query.facets) if name in spec.facets]
         page_size = max(0, min(int(query.page_size), MAX_PAGE_SIZE))  # 0: counts only
@@ -149,7 +148,7 @@ class DatabaseBackend:
                 grouping = spec.grouping(wanted) if group else None
                 count = counted is None and not wanted
                 rows, total, groups = _relevance_page(
-                    ranked, base, terms, columns, offset, limit, count, grouping
+                    ranked, unmatched, base, terms, columns, offset, limit, count, grouping
                 )
                 if groups is not None:
                     counted_with_page = spec.tally(wanted, groups)
@@ -329,6 +328,7 @@ _TIERS = ("{a}", "{a,b}")
 
 def _relevance_page(
     ranked: QuerySet,
+    unmatched: QuerySet,
     base: QuerySet,
     terms,
     columns,
@@ -341,7 +341,9 @@ def _relevance_page(
     ``count``, the number of matches, in one statement; with ``grouping`` (the supplier facets'
     ``code``, ``cap`` and ``bits``: ``_Suppliers.grouping``), the facet counts' groups too. Returns (rows, total, groups); the
     total is None when not asked for, or when the page is empty (past the last match: no row
-    carries it); the groups are None without ``grouping``.
+    carries it); the groups are None without ``grouping``. ``ranked``: the matches with their
+    score; ``unmatched``: the same search without its text (a tier's own index finds its
+    matches); ``base``: the matches, unranked.
 
     A one-word search first ranks only its matches with the word in the name, then those with
     it in the name or a capability (``_TIERS``). Only when neither fills the page is every
@@ -358,7 +360,7 @@ def _relevance_page(
     if len(terms) == 1:
         a, ab = "(SELECT count(*) FROM a)", "(SELECT count(*) FROM ab)"
         for name, weights in zip(("a", "ab"), _TIERS, strict=True):
-            tier = _tier(ranked, terms, weights).order_by(*_BY_SCORE).values(*columns)[:limit]
+            tier = _tier(unmatched, terms, weights).order_by(*_BY_SCORE).values(*columns)[:limit]
             sql, tier_params = tier.query.sql_with_params()
             ctes.append(f"{name} AS MATERIALIZED ({sql})")
             params += tier_params
@@ -430,10 +432,14 @@ _BY_CODE, _BY_CAPABILITIES, _BY_BITS = 0b011, 0b101, 0b110
 _CODED_FACETS = ("size_band", "region", "vcse")
 
 
-def _tier(ranked: QuerySet, terms, weights: str) -> QuerySet:
-    """The matches whose text with ``weights`` (PostgreSQL's "{a}", "{a,b}") holds the terms."""
+def _tier(unmatched: QuerySet, terms, weights: str) -> QuerySet:
+    """The entries whose text with ``weights`` (PostgreSQL's "{a}", "{a,b}") holds the terms,
+    with their score. Each is a match (that text is part of its vector, and the query only
+    ANDs words), so the vector's own test is left out: PostgreSQL would also read the word's
+    whole list in the vector's index (59,000 entries for "data" at 100,000 suppliers, 4 ms)
+    and intersect the two."""
     part = Func(F("vector"), Value(weights), function="ts_filter", output_field=_VECTOR)
-    return ranked.alias(tier=part).filter(tier=_pg_query(terms))
+    return unmatched.annotate(score=_rank(terms)).alias(tier=part).filter(tier=_pg_query(terms))
 
 
 _VECTOR = SearchVectorField()

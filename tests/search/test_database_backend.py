@@ -258,6 +258,29 @@ def test_a_one_word_page_comes_from_the_best_weighted_matches(monkeypatch):
     assert parts[:4] == [{"a"}, {"ab"}, {"ab"}, {"every"}]
 
 
+@postgresql_only
+def test_a_tier_is_found_through_its_own_index_alone():
+    """A tier's matches are those of its part of the vector: the statement does not also test
+    the whole vector (PostgreSQL would read the word's whole list in that index too), and the
+    SME filter still applies."""
+    import re
+
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(2):
+        SupplierProfileFactory(approved=True, legal_name=f"Quillwort Works {n}")
+    SupplierProfileFactory(
+        approved=True, legal_name="Quillwort Large", size_band="large", is_sme=False
+    )
+    with CaptureQueriesContext(connection) as queries:
+        found = run(text="quillwort", filters={"sme": True}, page_size=1)
+    assert found.total == 2 and len(found.hits) == 1
+    statement = next(q["sql"] for q in queries.captured_queries if "AS MATERIALIZED" in q["sql"])
+    tier = re.search(r" a AS MATERIALIZED \((.*?)\), ab AS MATERIALIZED", statement).group(1)
+    assert "ts_filter" in tier and "is_sme" in tier
+    assert '"search_supplierentry"."vector" @@' not in tier
+
+
 def _seqscan_setting() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
