@@ -1,5 +1,6 @@
 """Search alerts (services): a signed-in user saves a challenge search and is emailed when a
-challenge that the search finds opens for applications.
+challenge that the search finds opens for applications: once per challenge, however many of
+their searches find it, and not at all if the challenge's opportunity alert goes to them.
 
 An alert keeps the search page's query string (``saved_query``), and matching runs it through
 ``search.run`` exactly as ``/challenges/`` does, narrowed to the one challenge that opened
@@ -116,8 +117,13 @@ def search_alert_delete(*, user: User, alert_id: int) -> None:
 
 
 def search_alerts_send(*, challenge_id: int) -> int:
-    """Email every alert whose search finds this challenge, now that it is open; each alert
-    at most once per challenge. Returns how many alerts were sent this time."""
+    """Email the owner of every alert whose search finds this challenge, now that it is open.
+    A person is emailed once per challenge: one email however many of their searches find it,
+    and none if the challenge's opportunity alert goes to them (it tells them the same). Each
+    alert is recorded as told, so running this again sends nothing. Returns how many emails
+    were sent this time."""
+    from challenges.services.alerts import opportunity_alert_user_ids
+
     from . import indexing, run
 
     challenge = Challenge.objects.filter(pk=challenge_id, status=Challenge.Status.OPEN).first()
@@ -131,7 +137,7 @@ def search_alerts_send(*, challenge_id: int) -> int:
         .select_related("user")
         .order_by("pk")
     )
-    sent = 0
+    found: dict[int, list[SearchAlert]] = {}  # by user, in the order saved
     for alert in alerts.iterator(chunk_size=500):
         form = alert_form(alert)
         if alert_problem(form):
@@ -148,23 +154,34 @@ def search_alerts_send(*, challenge_id: int) -> int:
             page=1,
             page_size=1,
         )
-        if not run(one).hits:
-            continue
-        if _record_and_email(alert, challenge):
+        if run(one).hits:
+            found.setdefault(alert.user_id, []).append(alert)
+    told_by_opportunity_alert = opportunity_alert_user_ids(challenge, found)
+    sent = 0
+    for user_id, user_alerts in found.items():
+        email = user_id not in told_by_opportunity_alert
+        if _record_and_email(user_alerts, challenge, email=email):
             sent += 1
     return sent
 
 
-def _record_and_email(alert: SearchAlert, challenge: Challenge) -> bool:
+def _record_and_email(alerts: list[SearchAlert], challenge: Challenge, *, email: bool) -> bool:
+    """Record that these alerts of one person told them about ``challenge``; email them once
+    (about the first alert not told before), if ``email``. Returns whether an email went."""
     from django.urls import reverse
 
     from marketplace.notifications.services import absolute_url
     from marketplace.notifications.tasks import send_email_task
 
     with transaction.atomic():
-        _, created = SearchAlertSent.objects.get_or_create(alert=alert, challenge=challenge)
-        if not created:
+        new = [
+            alert
+            for alert in alerts
+            if SearchAlertSent.objects.get_or_create(alert=alert, challenge=challenge)[1]
+        ]
+        if not new or not email:
             return False
+        alert = new[0]
         context = {
             "title": challenge.title,
             "summary": challenge.summary,

@@ -9,6 +9,7 @@ serves somewhere in the UK, and alerting them all would be noise.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -93,18 +94,23 @@ def _related_capability_ids(challenge: Challenge) -> set[int]:
     return ids | set(children.values_list("pk", flat=True))
 
 
-def alert_matches(challenge: Challenge) -> list[AlertMatch]:
-    """Approved suppliers to alert about ``challenge``, each with why it matched."""
-    capability_ids = _related_capability_ids(challenge)
+def _matching_suppliers(challenge: Challenge, capability_ids: set[int]):
+    """The approved suppliers an opportunity alert about ``challenge`` goes to."""
     condition = Q(pk__in=[])
     if capability_ids:
         condition |= Q(capabilities__in=capability_ids)
     region_id = None if challenge.uk_wide else challenge.region_id
     if region_id:
         condition |= Q(serves_whole_uk=True) | Q(regions_served=region_id) | Q(region=region_id)
+    return SupplierProfile.objects.filter(status=SupplierProfile.Status.APPROVED).filter(condition)
+
+
+def alert_matches(challenge: Challenge) -> list[AlertMatch]:
+    """Approved suppliers to alert about ``challenge``, each with why it matched."""
+    capability_ids = _related_capability_ids(challenge)
+    region_id = None if challenge.uk_wide else challenge.region_id
     suppliers = (
-        SupplierProfile.objects.filter(status=SupplierProfile.Status.APPROVED)
-        .filter(condition)
+        _matching_suppliers(challenge, capability_ids)
         .distinct()
         .prefetch_related("capabilities", "regions_served")
         .order_by("pk")
@@ -125,11 +131,28 @@ def alert_matches(challenge: Challenge) -> list[AlertMatch]:
     return matches
 
 
-def _recipients(supplier: SupplierProfile) -> list[str]:
-    members = Membership.objects.filter(
-        organisation_id=supplier.organisation_id, role__in=SUPPLIER_ROLES, user__is_active=True
+def _recipient_memberships(**where):
+    """Who an opportunity alert is emailed to: active members of the supplier in a supplier
+    role, unless they turned the alerts off."""
+    return Membership.objects.filter(
+        role__in=SUPPLIER_ROLES, user__is_active=True, **where
     ).exclude(user__alert_preference__enabled=False)
+
+
+def _recipients(supplier: SupplierProfile) -> list[str]:
+    members = _recipient_memberships(organisation_id=supplier.organisation_id)
     return sorted(set(members.values_list("user__email", flat=True)))
+
+
+def opportunity_alert_user_ids(challenge: Challenge, among: Iterable[int]) -> set[int]:
+    """Of the users ``among``, those the opportunity alert about ``challenge`` is emailed to
+    (whether or not it has gone yet): a saved search that finds the challenge then sends them
+    nothing more, so nobody gets two emails about one challenge."""
+    suppliers = _matching_suppliers(challenge, _related_capability_ids(challenge))
+    members = _recipient_memberships(
+        user_id__in=list(among), organisation_id__in=suppliers.values("organisation_id")
+    )
+    return set(members.values_list("user_id", flat=True))
 
 
 def opportunity_alerts_send(*, challenge: Challenge) -> int:

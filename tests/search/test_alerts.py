@@ -122,6 +122,54 @@ def test_opening_a_challenge_emails_each_alert_that_finds_it_once(
     assert SearchAlertSent.objects.filter(challenge=challenge).count() == 2
 
 
+def test_one_email_per_person_however_many_of_their_searches_find_the_challenge(
+    buyer_org, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    first = save(user, "q=falls")
+    second = save(user, "region=TLE")
+    challenge = scheduled_challenge(buyer_org, title="Preventing falls at home", region="TLE")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.challenge_open(challenge=challenge)
+
+    assert len(alert_emails(user.email)) == 1
+    assert "/challenges/?q=falls" in alert_emails(user.email)[0].body  # the first saved
+    assert set(SearchAlertSent.objects.values_list("alert", flat=True)) == {first.pk, second.pk}
+
+
+def test_a_supplier_told_by_the_opportunity_alert_gets_no_second_email(
+    buyer_org, django_capture_on_commit_callbacks
+):
+    """The challenge's opportunity alert goes to the suppliers based in its region: one of
+    them also saved a search that finds it, and gets the opportunity alert only. A supplier
+    who turned opportunity alerts off, and a buyer, get the search alert."""
+    from challenges.services.alerts import alert_preference_set
+    from tests.factories.challenges import approved_supplier
+
+    leeds = Region.objects.get(code="TLE")
+    _profile, told_once = approved_supplier(region=leeds)
+    _profile, alerts_off = approved_supplier(region=leeds)
+    alert_preference_set(user=alerts_off, enabled=False)
+    buyer = UserFactory()
+    for user in (told_once, alerts_off, buyer):
+        save(user, "q=falls")
+    challenge = scheduled_challenge(buyer_org, title="Preventing falls at home", region="TLE")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.challenge_open(challenge=challenge)
+
+    opportunity = [m for m in mail.outbox if "matches your business" in m.subject]
+    assert {m.to[0] for m in opportunity} == {told_once.email}
+    assert {m.to[0] for m in alert_emails()} == {alerts_off.email, buyer.email}
+    assert [m.to[0] for m in mail.outbox].count(told_once.email) == 1
+    # Recorded as told: running the task again sends nothing.
+    assert SearchAlertSent.objects.filter(challenge=challenge).count() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_search_alerts(challenge.pk) == 0
+    assert len(alert_emails()) == 2
+
+
 def test_a_saved_search_that_no_longer_runs_sends_nothing_and_says_why(
     buyer_org, client, django_capture_on_commit_callbacks
 ):
