@@ -3,7 +3,8 @@ of ``search.models``, portable SQL on SQLite with the same result sets.
 
 A query runs as a handful of SQL statements whatever the data size: the total with every facet
 asked for (suppliers: one statement grouping the matches by their facet code, so the matching
-rows are read once; challenges: one GROUP BY per facet), one page of ids (id-first: the narrow
+rows are read once; challenges: one statement grouping the matches by status, procedure and
+region, each apart, and one for capabilities; on SQLite one GROUP BY per facet), one page of ids (id-first: the narrow
 rows are sorted and cut, wide rows are loaded by the caller for those ids only), and one read
 of the page's summaries for highlights. A search in relevance order (or by distance with no
 radius) without facets counts its matches in the statement that sorts them (PostgreSQL). Totals and facet counts are
@@ -611,11 +612,45 @@ def _column_facet(qs: QuerySet, column: str) -> dict[str, int]:
     rows = qs.order_by().values(column).annotate(n=Count("pk")).values_list(column, "n")
     out = {}
     for value, n in rows:
-        if value is None or value == "":
-            continue
-        key = ("true" if value else "false") if isinstance(value, bool) else str(value)
-        out[key] = n
+        if (key := _facet_value(value)) is not None:
+            out[key] = n
     return dict(sorted(out.items()))
+
+
+def _facet_value(value) -> str | None:
+    """A column's value as a facet counts it; None for no value (not counted, as a terms
+    aggregation leaves out a missing field)."""
+    if value is None or value == "":
+        return None
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _column_facets_and_total(qs: QuerySet, columns: list[str]):
+    """PostgreSQL: the number of matches and the counts of each column's values, in one
+    reading of the matches (``GROUPING SETS``: each column apart, and () for the total).
+    Returns (total, {column: {value: count}})."""
+    sql, params = qs.order_by().values("pk", *columns).query.sql_with_params()
+    flags = ", ".join(f"GROUPING(f.{column})" for column in columns)
+    listed = ", ".join(f"f.{column}" for column in columns)
+    sets = ", ".join(f"(f.{column})" for column in columns)
+    statement = (
+        f"SELECT {flags}, {listed}, count(*) FROM ({sql}) AS f "  # noqa: S608 - the ORM's SQL
+        f"GROUP BY GROUPING SETS ({sets}, ())"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    total, counts = 0, {column: {} for column in columns}
+    width = len(columns)
+    for row in rows:
+        grouped, values, n = row[:width], row[width : 2 * width], row[-1]
+        if all(grouped):  # the () set: every match
+            total = n
+            continue
+        i = grouped.index(0)
+        if (key := _facet_value(values[i])) is not None:
+            counts[columns[i]][key] = n
+    return total, {column: dict(sorted(c.items())) for column, c in counts.items()}
 
 
 def _term_facet(qs: QuerySet, kind: str, **extra) -> dict[str, int]:
@@ -795,6 +830,18 @@ class _Challenges(_IndexSpec):
 
     def apply_geo(self, plan: _Plan, query: SearchQuery) -> _Plan:
         return _geo(plan, query, extra=Q(uk_wide=True))
+
+    def count_and_facets(self, qs: QuerySet, names) -> tuple[int, dict[str, dict[str, int]]]:
+        """PostgreSQL: the total and the column facets (status, procedure, region) in one
+        statement, the capability facet (a join to the terms) in a second. Other databases:
+        a GROUP BY each."""
+        columns = [name for name in names if name != "capability"]
+        if not columns or not _is_postgres():
+            return super().count_and_facets(qs, names)
+        total, counts = _column_facets_and_total(qs, columns)
+        if "capability" in names:
+            counts["capability"] = self.facet(qs, "capability")
+        return total, {name: counts[name] for name in names}
 
     def facet(self, qs: QuerySet, name: str) -> dict[str, int]:
         if name == "capability":

@@ -14,6 +14,7 @@ import search
 from search import backends
 from search.backends.database import DatabaseBackend
 from search.query import (
+    CHALLENGE_FACETS,
     MAX_RESULT_WINDOW,
     SUPPLIER_FACETS,
     GeoPoint,
@@ -67,6 +68,34 @@ def test_a_search_for_counts_only_reads_no_page(world, django_assert_num_queries
     with django_assert_num_queries(1):
         counts = run(**near, page_size=0)
     assert counts.hits == [] and counts.total == run(**near).total > 0
+
+
+def test_challenge_counts_read_the_matches_once_for_every_column_facet(
+    world, django_assert_num_queries
+):
+    """PostgreSQL: a challenge search's total, status, procedure and region counts are one
+    statement, and the capability counts (a join to the terms) one more: the same counts as
+    a GROUP BY each. SQLite: a GROUP BY each."""
+    from search.backends import database
+    from search.models import ChallengeEntry
+
+    matches = ChallengeEntry.objects.filter(status__in=["open", "closed"])
+    one_each = database._IndexSpec.count_and_facets(database.CHALLENGES, matches, CHALLENGE_FACETS)
+    assert one_each[0] > 0 and all(one_each[1][name] for name in CHALLENGE_FACETS)
+    postgresql = connection.vendor == "postgresql"
+    with django_assert_num_queries(2 if postgresql else 1 + len(CHALLENGE_FACETS)):
+        together = database.CHALLENGES.count_and_facets(matches, CHALLENGE_FACETS)
+    assert together == one_each
+    assert list(together[1]) == list(CHALLENGE_FACETS)
+    # Without capability, and with one column: one statement on PostgreSQL.
+    some = ("region", "status")
+    with django_assert_num_queries(1 if postgresql else 1 + len(some)):
+        assert database.CHALLENGES.count_and_facets(matches, some) == (
+            one_each[0],
+            {name: one_each[1][name] for name in some},
+        )
+    nothing = ChallengeEntry.objects.filter(status="no such status")
+    assert database.CHALLENGES.count_and_facets(nothing, some) == (0, {"region": {}, "status": {}})
 
 
 def test_counts_are_reused_until_the_index_changes(world, settings, django_assert_num_queries):
