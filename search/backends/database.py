@@ -4,9 +4,9 @@ of ``search.models``, portable SQL on SQLite with the same result sets.
 A query runs as a handful of SQL statements whatever the data size: the total with every facet
 asked for (suppliers: one statement grouping the matches by their facet code, so the matching
 rows are read once; challenges: one statement grouping the matches by status, procedure and
-region, each apart, and one for capabilities; on SQLite one GROUP BY per facet), one page of ids (id-first: the narrow
-rows are sorted and cut, wide rows are loaded by the caller for those ids only), and one read
-of the page's summaries for highlights. A search in relevance order (or by distance with no
+region, each apart, and one for capabilities; on SQLite one GROUP BY per facet), one page of
+ids (id-first: the narrow rows are sorted and cut, wide rows are loaded by the caller for those
+ids only), and one read of the page's summaries for highlights. A search in relevance order (or by distance with no
 radius) without facets counts its matches in the statement that sorts them (PostgreSQL). Totals and facet counts are
 reused until the index changes (see ``_cached_counts``).
 
@@ -630,9 +630,10 @@ def _column_facets_and_total(qs: QuerySet, columns: list[str]):
     reading of the matches (``GROUPING SETS``: each column apart, and () for the total).
     Returns (total, {column: {value: count}})."""
     sql, params = qs.order_by().values("pk", *columns).query.sql_with_params()
-    flags = ", ".join(f"GROUPING(f.{column})" for column in columns)
-    listed = ", ".join(f"f.{column}" for column in columns)
-    sets = ", ".join(f"(f.{column})" for column in columns)
+    names = [f"f.{connection.ops.quote_name(column)}" for column in columns]
+    flags = ", ".join(f"GROUPING({name})" for name in names)
+    listed = ", ".join(names)
+    sets = ", ".join(f"({name})" for name in names)
     statement = (
         f"SELECT {flags}, {listed}, count(*) FROM ({sql}) AS f "  # noqa: S608 - the ORM's SQL
         f"GROUP BY GROUPING SETS ({sets}, ())"
