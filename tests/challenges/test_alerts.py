@@ -95,6 +95,32 @@ def test_alerts_are_sent_once_even_if_the_task_runs_twice(
     assert challenge.title in alerts_sent[0].subject
 
 
+def test_sending_costs_the_same_queries_for_one_supplier_as_for_many(
+    taxonomy, django_capture_on_commit_callbacks
+):
+    """A batch of matches is recorded and its recipients read in a few queries, whatever
+    its size: at 100,000 suppliers a challenge can match tens of thousands."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_to_send(challenge) -> tuple[int, int]:
+        with (
+            django_capture_on_commit_callbacks(execute=False) as emails,
+            CaptureQueriesContext(connection) as queries,
+        ):
+            sent = alerts.opportunity_alerts_send(challenge=challenge)
+        assert sent == len(emails)
+        return len(queries.captured_queries), sent
+
+    _supplier([taxonomy["falls"]])
+    one = queries_to_send(_challenge([taxonomy["falls"]]))
+    for _ in range(4):
+        _supplier([taxonomy["transport"]])
+    many = queries_to_send(_challenge([taxonomy["transport"]]))
+    assert (one[1], many[1]) == (1, 4)
+    assert many[0] == one[0]
+
+
 def test_users_who_turned_alerts_off_are_not_emailed(taxonomy, django_capture_on_commit_callbacks):
     _, user = _supplier([taxonomy["falls"]])
     alerts.alert_preference_set(user=user, enabled=False)
