@@ -310,7 +310,7 @@ def build_search(query: SearchQuery, *, today: dt.date | None = None) -> Search:
     for clause in filters:
         search = search.filter(clause)
     search = search.sort(*_sort(query, bool(words)))
-    # Paging as the database backend pages: page size 1..MAX_PAGE_SIZE, nothing past the window.
+    # Paging as the database backend pages: page size 0..MAX_PAGE_SIZE, nothing past the window.
     page_size = max(0, min(int(query.page_size), MAX_PAGE_SIZE))  # 0: counts only
     start = min(max(0, (int(query.page) - 1) * page_size), MAX_RESULT_WINDOW)
     size = max(0, min(page_size, MAX_RESULT_WINDOW - start))

@@ -89,17 +89,23 @@ def rebuild_with_columns_first(cursor, table: str, first) -> bool:
     return True
 
 
-def reorder(apps, schema_editor):
+def reorder_table(schema_editor, table: str, first) -> None:
+    """PostgreSQL: rebuild ``table`` with the columns ``first`` first (in one transaction),
+    then vacuum it. Migration 0013 calls it too."""
     connection = schema_editor.connection
     if connection.vendor != "postgresql":
         return
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        rebuilt = rebuild_with_columns_first(cursor, TABLE, FIRST)
+        rebuilt = rebuild_with_columns_first(cursor, table, first)
     if rebuilt:
         # A new table's pages are not yet marked all-visible, so until a vacuum its covering
         # indexes would send every index-only scan to the table.
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM ANALYZE {TABLE}")
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def reorder(apps, schema_editor):
+    reorder_table(schema_editor, TABLE, FIRST)
 
 
 class Migration(migrations.Migration):

@@ -7,7 +7,7 @@ each row was read past it. Facet counts over "data" (60,000 of 100,000 suppliers
 
 from importlib import import_module
 
-from django.db import migrations, transaction
+from django.db import migrations
 
 TABLE = "search_supplierentry"
 FIRST = (
@@ -24,22 +24,12 @@ FIRST = (
     "is_vcse",
 )
 
-# Migration files do not change once released, so its function is the one that ran then.
-rebuild_with_columns_first = import_module(
-    "search.migrations.0011_supplier_entry_column_order"
-).rebuild_with_columns_first
+# Migration 0011's function, which this rebuild repeats with the facet codes first.
+reorder_table = import_module("search.migrations.0011_supplier_entry_column_order").reorder_table
 
 
 def reorder(apps, schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor != "postgresql":
-        return
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        rebuilt = rebuild_with_columns_first(cursor, TABLE, FIRST)
-    if rebuilt:
-        # As in 0011: the covering indexes need the new table's pages marked all-visible.
-        with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM ANALYZE {TABLE}")
+    reorder_table(schema_editor, TABLE, FIRST)
 
 
 class Migration(migrations.Migration):
