@@ -98,12 +98,17 @@ def _related_capability_ids(challenge: Challenge) -> set[int]:
     return ids | set(children.values_list("pk", flat=True))
 
 
+def _alert_region_id(challenge: Challenge) -> int | None:
+    """The region a challenge's opportunity alert matches on: none for a UK-wide challenge."""
+    return None if challenge.uk_wide else challenge.region_id
+
+
 def _matching_suppliers(challenge: Challenge, capability_ids: set[int]):
     """The approved suppliers an opportunity alert about ``challenge`` goes to."""
     condition = Q(pk__in=[])
     if capability_ids:
         condition |= Q(capabilities__in=capability_ids)
-    region_id = None if challenge.uk_wide else challenge.region_id
+    region_id = _alert_region_id(challenge)
     if region_id:
         condition |= Q(serves_whole_uk=True) | Q(regions_served=region_id) | Q(region=region_id)
     return SupplierProfile.objects.filter(status=SupplierProfile.Status.APPROVED).filter(condition)
@@ -112,7 +117,7 @@ def _matching_suppliers(challenge: Challenge, capability_ids: set[int]):
 def alert_matches(challenge: Challenge) -> list[AlertMatch]:
     """Approved suppliers to alert about ``challenge``, each with why it matched."""
     capability_ids = _related_capability_ids(challenge)
-    region_id = None if challenge.uk_wide else challenge.region_id
+    region_id = _alert_region_id(challenge)
     suppliers = (
         _matching_suppliers(challenge, capability_ids)
         .distinct()
