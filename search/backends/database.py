@@ -313,18 +313,44 @@ def _rank(terms):
     return score
 
 
-# A one-word search in relevance order: the page from the best-weighted matches. For a query of
+# A one-word search in relevance order: the page from the best-scoring matches. For a query of
 # one lexeme, PostgreSQL's ts_rank (default weights D 0.1, C 0.2, B 0.4, A 1.0; no
 # normalisation) is (w + the sum of w_j / (j + 1)^2 over the lexeme's other positions j) /
 # (pi^2 / 6), where w is the highest weight the lexeme has in the entry (tsrank.c,
-# calc_rank_or). So every entry where the word has weight A scores at least 1 / 1.645 = 0.608,
-# and every other at most 0.464 (the largest the sum can be: weight B first, weight C before
-# it, weight B after it); likewise weight B at least 0.243, weight C or D at most 0.232. Every
-# match with the word in its name therefore ranks above every match without, and every match
-# with it in the name or a capability above every match with it in neither. If the matches
-# with those weights (GIN-indexed: migration search/0010) fill the page, they are the page, in
-# the same order and with the same scores as when every match is ranked.
-_TIERS = ("{a}", "{a,b}")
+# calc_rank_or). Before the division by pi^2 / 6 = 1.645, then:
+# - with weight A, at least 1.0; with B at best, at most 0.4 * 1.645 = 0.658;
+# - with B at best and more than once, more than 0.4 (each other position adds to it); with B
+#   at best and once only, exactly 0.4;
+# - with C at best, at most 0.2 * 1.645 = 0.329; with C at best and more than once, more than
+#   0.2; once only, exactly 0.2; with D only, at most 0.1 * 1.645 = 0.165.
+# So each part of ``_TIERS`` holds the matches scoring above some line, and every other match
+# scores at or below it: with the word in the name; in the name, or in a capability and more
+# than once; in the name or a capability; in either, or in the summary and more than once. If
+# a part's matches fill the page, they are the page, in the same order and with the same scores
+# as when every match is ranked. Each part has a GIN index (migrations search/0010 and 0014).
+_VECTOR = SearchVectorField()
+
+
+def _weighted(weights: str) -> Func:
+    return Func(F("vector"), Value(weights), function="ts_filter", output_field=_VECTOR)
+
+
+def _weighted_or_repeated(strong: str, repeated: str) -> Func:
+    # The weights are constants of this module, written as the index's expression has them.
+    return Func(
+        F("vector"),
+        function="search_words_above",
+        template=f"%(function)s(%(expressions)s, '{strong}'::text[], '{repeated}'::text[])",
+        output_field=_VECTOR,
+    )
+
+
+_TIERS = (
+    ("a", _weighted("{a}")),
+    ("a_b2", _weighted_or_repeated("{A}", "{B}")),
+    ("ab", _weighted("{a,b}")),
+    ("ab_c2", _weighted_or_repeated("{A,B}", "{C}")),
+)
 
 
 def _relevance_page(
@@ -346,9 +372,8 @@ def _relevance_page(
     score; ``unmatched``: the same search without its text (a tier's own index finds its
     matches); ``base``: the matches, unranked.
 
-    A one-word search first ranks only its matches with the word in the name, then those with
-    it in the name or a capability (``_TIERS``). Only when neither fills the page is every
-    match ranked, reading the matches once for the page and the total or the facets (``m``).
+    A one-word search first ranks only its matches with the word in the name, then each
+    wider part of ``_TIERS`` in turn. Only when none fills the page is every match ranked, reading the matches once for the page and the total or the facets (``m``).
     When a tier fills the page, the facets are counted from the matches without ranking them.
     Each part runs only if needed: PostgreSQL runs an uncorrelated subquery or a materialised
     CTE when its value is first asked for, and skips a branch whose condition is false."""
@@ -359,28 +384,30 @@ def _relevance_page(
     short, short_params = "TRUE", []
     total, total_params = "(SELECT count(*) FROM m)", []
     if len(terms) == 1:
-        a, ab = "(SELECT count(*) FROM a)", "(SELECT count(*) FROM ab)"
-        for name, weights in zip(("a", "ab"), _TIERS, strict=True):
-            tier = _tier(unmatched, terms, weights).order_by(*_BY_SCORE).values(*columns)[:limit]
+        counts = [f"(SELECT count(*) FROM {name})" for name, _part in _TIERS]  # noqa: S608
+        for name, part in _TIERS:
+            tier = _tier(unmatched, terms, part).order_by(*_BY_SCORE).values(*columns)[:limit]
             sql, tier_params = tier.query.sql_with_params()
             ctes.append(f"{name} AS MATERIALIZED ({sql})")
             params += tier_params
-        # Each row says which part gave it ("a", "ab" or "every"): the tests look.
-        branches = [
-            f"SELECT 'a' AS part, {listed} FROM a WHERE {a} = %s",  # noqa: S608 - see above
-            f"SELECT 'ab', {listed} FROM ab WHERE {a} < %s AND {ab} = %s",  # noqa: S608
-        ]
-        branch_params = [limit] * 3
-        short, short_params = f"{a} < %s AND {ab} < %s", [limit] * 2
+        # A part gives the page when it fills it and no part before it does. Each row says
+        # which part gave it ("a", "a_b2", "ab", "ab_c2" or "every"): the tests look.
+        for i, (name, _part) in enumerate(_TIERS):
+            condition = " AND ".join([*(f"{n} < %s" for n in counts[:i]), f"{counts[i]} = %s"])
+            branches.append(f"SELECT '{name}' AS part, {listed} FROM {name} WHERE {condition}")  # noqa: S608 - see above
+            branch_params += [limit] * (i + 1)
+        short = " AND ".join(f"{n} < %s" for n in counts)
+        short_params = [limit] * len(counts)
         if count:
-            # A tier filled the page: count the matches without ranking them.
+            # A part filled the page: count the matches without ranking them.
             matches, matches_params = base.order_by().values("pk").query.sql_with_params()
+            filled = " OR ".join(f"{n} = %s" for n in counts)
             total = (
-                f"CASE WHEN {a} = %s OR {ab} = %s "  # noqa: S608 - compiled by the ORM
+                f"CASE WHEN {filled} "  # noqa: S608 - compiled by the ORM
                 f"THEN (SELECT count(*) FROM ({matches}) AS matches) "
                 "ELSE (SELECT count(*) FROM m) END"
             )
-            total_params = [limit, limit, *matches_params]
+            total_params = [*([limit] * len(counts)), *matches_params]
     branches.append(
         f"(SELECT 'every' AS part, {listed} FROM m WHERE {short} "  # noqa: S608 - see above
         "ORDER BY m.score DESC, m.pk LIMIT %s)"
@@ -433,17 +460,13 @@ _BY_CODE, _BY_CAPABILITIES, _BY_BITS = 0b011, 0b101, 0b110
 _CODED_FACETS = ("size_band", "region", "vcse")
 
 
-def _tier(unmatched: QuerySet, terms, weights: str) -> QuerySet:
-    """The entries whose text with ``weights`` (PostgreSQL's "{a}", "{a,b}") holds the terms,
-    with their score. Each is a match (that text is part of its vector, and the query only
+def _tier(unmatched: QuerySet, terms, part: Func) -> QuerySet:
+    """The entries whose ``part`` of the vector (``_TIERS``) holds the terms, with their
+    score. Each is a match (that part's words are words of its vector, and the query only
     ANDs words), so the vector's own test is left out: PostgreSQL would also read the word's
     whole list in the vector's index (59,000 entries for "data" at 100,000 suppliers, 4 ms)
     and intersect the two."""
-    part = Func(F("vector"), Value(weights), function="ts_filter", output_field=_VECTOR)
     return unmatched.annotate(score=_rank(terms)).alias(tier=part).filter(tier=_pg_query(terms))
-
-
-_VECTOR = SearchVectorField()
 
 
 @contextmanager

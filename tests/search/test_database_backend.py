@@ -219,19 +219,33 @@ def test_a_word_with_weight_a_outranks_any_without_and_b_any_with_only_c_or_d():
         )
         scores = [row[0] for row in cursor.fetchall()]
     by_best: dict[str, list[float]] = {}
+    once: dict[str, list[float]] = {}  # by the highest weight, the word there once only
     for pattern, score in zip(patterns, scores, strict=True):
         by_best.setdefault(min(pattern), []).append(score)  # "A" < "B": the highest weight
-    assert set(by_best) == set("ABCD")
+        if len(pattern) == 1:
+            once.setdefault(pattern[0], []).append(score)
+    assert set(by_best) == set("ABCD") and set(once) == set("ABCD")
     assert min(by_best["A"]) > max(by_best["B"] + by_best["C"] + by_best["D"])
     assert min(by_best["B"]) > max(by_best["C"] + by_best["D"])
+    # The parts with the word more than once (``_TIERS``): with B or C at best, found more than
+    # once, above the same weight found once; and that once-only score is one value, above
+    # every match with a lower weight at best.
+    pairs = list(zip(patterns, scores, strict=True))
+    repeated = {w: [s for p, s in pairs if min(p) == w and len(p) > 1] for w in "BC"}
+    for weight, lower in (("B", "CD"), ("C", "D")):
+        assert len(set(once[weight])) == 1
+        below = once[weight] + [s for w in lower for s in by_best[w]]
+        assert min(repeated[weight]) > max(below) == once[weight][0]
 
 
 @postgresql_only
 def test_a_one_word_page_comes_from_the_best_weighted_matches(monkeypatch):
-    """Three suppliers have the word in their name (weight A), four more in a capability (B),
-    five more only in their summary (C, some several times). Pages of two: the first from
-    the names alone, the second from names and capabilities, the fourth from every match. Each
-    page is the page of every match ranked, with the same scores."""
+    """Three suppliers have the word in their name (weight A), four more in a capability (B;
+    two of them in their summary too), five more only in their summary (C; four of them
+    several times). Pages of two: the first from the names alone, the second adds the
+    capabilities with the word more than once, the third every capability, the fourth and
+    fifth add the summaries with it more than once, the sixth is every match. Each page is the
+    page of every match ranked, with the same scores."""
     from django.contrib.postgres.search import SearchQuery as PgSearchQuery
     from django.contrib.postgres.search import SearchRank
     from django.db.models import F
@@ -253,7 +267,8 @@ def test_a_one_word_page_comes_from_the_best_weighted_matches(monkeypatch):
     for n in range(3):
         SupplierProfileFactory(approved=True, legal_name=f"Quillwort Works {n}", summary="Maps.")
     for n in range(4):
-        profile = SupplierProfileFactory(approved=True, summary=f"Surveys, {n} rivers.")
+        summary = f"Surveys, {n} rivers." if n < 2 else f"We map quillwort in {n} rivers."
+        profile = SupplierProfileFactory(approved=True, summary=summary)
         profile.capabilities.set([heading])
         profile.save()
     for n in range(5):
@@ -272,7 +287,7 @@ def test_a_one_word_page_comes_from_the_best_weighted_matches(monkeypatch):
     found = [(hit.id, hit.score) for page in pages for hit in page.hits]
     assert found == expected
     assert {page.total for page in pages} == {12}
-    assert parts[:4] == [{"a"}, {"ab"}, {"ab"}, {"every"}]
+    assert parts == [{"a"}, {"a_b2"}, {"ab"}, {"ab_c2"}, {"ab_c2"}, {"every"}]
 
     # With the facets, counted in the same statement: the same pages from the same parts, and
     # the facets of counting apart (from the matches unranked, or from every match ranked).
@@ -284,7 +299,7 @@ def test_a_one_word_page_comes_from_the_best_weighted_matches(monkeypatch):
     ]
     assert [(hit.id, hit.score) for page in with_facets for hit in page.hits] == expected
     assert {(page.total, repr(page.facets)) for page in with_facets} == {(12, repr(counted.facets))}
-    assert parts[:4] == [{"a"}, {"ab"}, {"ab"}, {"every"}]
+    assert parts == [{"a"}, {"a_b2"}, {"ab"}, {"ab_c2"}, {"ab_c2"}, {"every"}]
 
 
 @postgresql_only
@@ -305,9 +320,12 @@ def test_a_tier_is_found_through_its_own_index_alone():
         found = run(text="quillwort", filters={"sme": True}, page_size=1)
     assert found.total == 2 and len(found.hits) == 1
     statement = next(q["sql"] for q in queries.captured_queries if "AS MATERIALIZED" in q["sql"])
-    tier = re.search(r" a AS MATERIALIZED \((.*?)\), ab AS MATERIALIZED", statement).group(1)
-    assert "ts_filter" in tier and "is_sme" in tier
-    assert '"search_supplierentry"."vector" @@' not in tier
+    ends = {"a": ", a_b2 AS", "a_b2": ", ab AS", "ab": ", ab_c2 AS", "ab_c2": " SELECT "}
+    for name, end in ends.items():
+        tier = re.search(rf" {name} AS MATERIALIZED \((.*?)\){end}", statement).group(1)
+        part = "ts_filter" if name in ("a", "ab") else "search_words_above"
+        assert part in tier and "is_sme" in tier
+        assert '"search_supplierentry"."vector" @@' not in tier
 
 
 def _seqscan_setting() -> str:
