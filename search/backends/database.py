@@ -148,8 +148,9 @@ class DatabaseBackend:
                 group = counted is None and wanted and spec.facets_by_grouping
                 grouping = spec.grouping(wanted) if group else None
                 count = counted is None and not wanted
+                tiers = _TIERS if len(terms) == 1 and not spec.narrowed(query) else ()
                 rows, total, groups = _relevance_page(
-                    ranked, unmatched, base, terms, columns, offset, limit, count, grouping
+                    ranked, unmatched, base, terms, columns, offset, limit, count, grouping, tiers
                 )
                 if groups is not None:
                     counted_with_page = spec.tally(wanted, groups)
@@ -363,6 +364,7 @@ def _relevance_page(
     limit: int,
     count: bool,
     grouping: dict | None = None,
+    tiers: tuple = (),
 ):
     """PostgreSQL, a text search in relevance order: the rows ``offset:limit`` and, if
     ``count``, the number of matches, in one statement; with ``grouping`` (the supplier facets'
@@ -372,8 +374,9 @@ def _relevance_page(
     score; ``unmatched``: the same search without its text (a tier's own index finds its
     matches); ``base``: the matches, unranked.
 
-    A one-word search first ranks only its matches with the word in the name, then each
-    wider part of ``_TIERS`` in turn. Only when none fills the page is every match ranked, reading the matches once for the page and the total or the facets (``m``).
+    With ``tiers`` (a one-word search that only its text narrows: ``_IndexSpec.narrowed``),
+    the matches with the word in the name are ranked first, then each wider part of
+    ``_TIERS`` in turn. Only when none fills the page is every match ranked, reading the matches once for the page and the total or the facets (``m``).
     When a tier fills the page, the facets are counted from the matches without ranking them.
     Each part runs only if needed: PostgreSQL runs an uncorrelated subquery or a materialised
     CTE when its value is first asked for, and skips a branch whose condition is false."""
@@ -383,16 +386,16 @@ def _relevance_page(
     branches, branch_params = [], []
     short, short_params = "TRUE", []
     total, total_params = "(SELECT count(*) FROM m)", []
-    if len(terms) == 1:
-        counts = [f"(SELECT count(*) FROM {name})" for name, _part in _TIERS]  # noqa: S608
-        for name, part in _TIERS:
+    if tiers:
+        counts = [f"(SELECT count(*) FROM {name})" for name, _part in tiers]  # noqa: S608
+        for name, part in tiers:
             tier = _tier(unmatched, terms, part).order_by(*_BY_SCORE).values(*columns)[:limit]
             sql, tier_params = tier.query.sql_with_params()
             ctes.append(f"{name} AS MATERIALIZED ({sql})")
             params += tier_params
         # A part gives the page when it fills it and no part before it does. Each row says
         # which part gave it ("a", "a_b2", "ab", "ab_c2" or "every"): the tests look.
-        for i, (name, _part) in enumerate(_TIERS):
+        for i, (name, _part) in enumerate(tiers):
             condition = " AND ".join([*(f"{n} < %s" for n in counts[:i]), f"{counts[i]} = %s"])
             branches.append(f"SELECT '{name}' AS part, {listed} FROM {name} WHERE {condition}")  # noqa: S608 - see above
             branch_params += [limit] * (i + 1)
@@ -698,6 +701,22 @@ class _IndexSpec:
     # ranking a page can count them too.
     facets_by_grouping = False
 
+    # Filters that leave most entries in (a search with only these is as broad as its text).
+    broad_filters: frozenset[str] = frozenset()
+
+    def narrowed(self, query: SearchQuery) -> bool:
+        """Whether a place or a filter keeps only a small share of the entries, so that
+        ranking every match costs less than looking in the parts of ``_TIERS`` first. At
+        100,000 suppliers, one word within 25 miles of a place took 14 ms on average with
+        every match ranked and 26 ms with the four parts; one word with a certification, 19
+        against 33; one word with SME status (70% of suppliers), 57 against 61 with a part."""
+        if query.near is not None:
+            return True
+        return any(
+            name not in self.broad_filters and value not in (None, "", (), [])
+            for name, value in (query.filters or {}).items()
+        )
+
     def count_and_facets(self, qs: QuerySet, names) -> tuple[int, dict[str, dict[str, int]]]:
         """The total, then one GROUP BY per facet asked for."""
         return qs.count(), {name: self.facet(qs, name) for name in names}
@@ -710,6 +729,7 @@ class _Suppliers(_IndexSpec):
     entry = SupplierEntry
     facets = SUPPLIER_FACETS
     facets_by_grouping = True
+    broad_filters = frozenset({"sme", "vcse", "size_band", "new_to_public_sector"})
 
     def apply_filters(self, qs: QuerySet, f: dict) -> QuerySet:
         today = timezone.localdate()

@@ -328,6 +328,43 @@ def test_a_tier_is_found_through_its_own_index_alone():
         assert '"search_supplierentry"."vector" @@' not in tier
 
 
+@postgresql_only
+def test_a_search_narrowed_by_a_place_or_a_filter_ranks_every_match(monkeypatch):
+    """Near a place, or with a filter that keeps few entries (region, certification), every
+    match is ranked: the parts would cost more than they save. With only SME status (most
+    suppliers) the page still comes from the names. Each page is the page of every match."""
+    from search.backends import database
+
+    parts = []
+    relevance_page = database._relevance_page
+
+    def spy(*args):
+        rows, total, groups = relevance_page(*args)
+        parts.append({row["part"] for row in rows})
+        return rows, total, groups
+
+    monkeypatch.setattr(database, "_relevance_page", spy)
+    for n in range(3):
+        SupplierProfileFactory(approved=True, legal_name=f"Quillwort Works {n}")
+    SupplierProfileFactory(approved=True, summary="We survey quillwort.")
+    CertificationFactory(profile=SupplierProfileFactory(approved=True, summary="Quillwort."))
+    searches = {
+        "text alone": ({}, "a"),
+        "SME": ({"filters": {"sme": True}}, "a"),
+        "region": ({"filters": {"region": ("TLE",)}}, "every"),
+        "certification": ({"filters": {"certification": ("cyber_essentials",)}}, "every"),
+        "place": ({"near": GeoPoint(*LEEDS), "radius_miles": 10}, "every"),
+    }
+    for label, (narrowing, part) in searches.items():
+        parts.clear()
+        everything = run(text="quillwort", **narrowing, page_size=100)
+        first = run(text="quillwort", **narrowing, page_size=2)
+        assert parts[-1] == {part}, label
+        assert first.total == everything.total, label
+        assert [hit.id for hit in first.hits] == [hit.id for hit in everything.hits[:2]], label
+    assert run(text="quillwort", filters={"certification": ("cyber_essentials",)}).total == 1
+
+
 def _seqscan_setting() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
