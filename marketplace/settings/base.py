@@ -330,6 +330,10 @@ ELASTICSEARCH_NUMBER_OF_REPLICAS = env.int("ELASTICSEARCH_NUMBER_OF_REPLICAS", d
 # Database search: how long a search's total and facet counts are reused (any index write
 # invalidates them sooner). 0 counts on every request.
 SEARCH_COUNTS_CACHE_SECONDS = env.int("SEARCH_COUNTS_CACHE_SECONDS", default=60)
+# Database search on PostgreSQL: a search's facet counts read on a second connection while the
+# page is read (search.backends.beside); up to SEARCH_COUNTS_HELPERS such connections per process.
+SEARCH_COUNTS_BESIDE_PAGE = env.bool("SEARCH_COUNTS_BESIDE_PAGE", default=True)
+SEARCH_COUNTS_HELPERS = env.int("SEARCH_COUNTS_HELPERS", default=4)
 PAYMENT_PROVIDER = "stripe" if env("STRIPE_SECRET_KEY", default="") else "ledger"
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")

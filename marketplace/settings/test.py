@@ -23,3 +23,6 @@ TEST_REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 # Every search counts, so query-count tests see the same statements every time; the cache has
 # its own tests (tests/search/test_database_backend.py), which switch it on.
 SEARCH_COUNTS_CACHE_SECONDS = 0
+# Counts on the request's own connection, so statement-count tests see every statement and the
+# live server's searches leave no helper connections open; tests/search/test_beside.py turns it on.
+SEARCH_COUNTS_BESIDE_PAGE = False

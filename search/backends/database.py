@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import math
 import operator
 import uuid
@@ -39,7 +40,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery as PgSearchQuery
 from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -80,6 +81,9 @@ from ..query import (
     SearchQuery,
     SearchResult,
 )
+from . import beside
+
+logger = logging.getLogger(__name__)
 
 # SQLite ranking: how much a lexeme found at each weight counts (PostgreSQL's defaults).
 _WEIGHTS = {"a": 1.0, "b": 0.4, "c": 0.2, "d": 0.1}
@@ -137,15 +141,20 @@ class DatabaseBackend:
             ["pk"] + (["score"] if terms else []) + (["distance"] if plan.with_distance else [])
         )
 
+        counted = _cached_counts(query, wanted)
+        nearest_first = order == _BY_DISTANCE and plan.radius is not None
+        # The facets (and so the total) read on a second connection while this one reads the
+        # page (``beside``); not for a page from the nearest circle, which needs the total first.
+        apart = None
+        if counted is None and wanted and offset < limit and not nearest_first:
+            apart = beside.submit(_count_apart, spec, base, wanted, bool(terms))
         with _text_through_its_index(bool(terms)):
-            counted = _cached_counts(query, wanted)
             counted_with_page = None  # (total, facets) from the statement that read the page
             rows = None
-            nearest_first = order == _BY_DISTANCE and plan.radius is not None
             if order == _BY_SCORE and offset < limit and _is_postgres():
                 # The page and, when nothing else counts, the total or the facets in one
                 # statement.
-                group = counted is None and wanted and spec.facets_by_grouping
+                group = counted is None and apart is None and wanted and spec.facets_by_grouping
                 grouping = spec.grouping(wanted) if group else None
                 count = counted is None and not wanted
                 tiers = _TIERS if len(terms) == 1 and not spec.narrowed(query) else ()
@@ -168,8 +177,13 @@ class DatabaseBackend:
                 rows, total = _page_and_total(ranked, columns, offset, limit)
                 if total is not None:
                     counted_with_page = (total, {})
+            elif apart is not None:
+                # The page, past the last match or not, while the counts are read beside it.
+                rows = list(ranked.order_by(*order).values(*columns)[offset:limit])
             if counted is None:
                 counted = counted_with_page
+                if counted is None and apart is not None:
+                    counted = _counted_apart(apart)
                 if counted is None:
                     counted = spec.count_and_facets(base, wanted)
                 _store_counts(query, wanted, counted)
@@ -198,6 +212,24 @@ class DatabaseBackend:
 
 
 _BY_SCORE = ["-score", "pk"]
+
+
+def _count_apart(spec: _IndexSpec, base: QuerySet, wanted: list[str], text: bool):
+    """In a helper thread (``beside``): the total and the facets, on its own connection."""
+    with _text_through_its_index(text):
+        return spec.count_and_facets(base, wanted)
+
+
+def _counted_apart(apart):
+    """The helper's counts; None if its connection failed (no connection left, say), and the
+    caller counts on its own."""
+    try:
+        return apart.result()
+    except DatabaseError:
+        logger.warning("Search counts beside the page failed; counted after it", exc_info=True)
+        return None
+
+
 _BY_DISTANCE = [F("distance").asc(nulls_last=True), "pk"]
 
 
