@@ -238,8 +238,25 @@ def test_a_word_with_weight_a_outranks_any_without_and_b_any_with_only_c_or_d():
         assert min(repeated[weight]) > max(below) == once[weight][0]
 
 
+@pytest.fixture
+def parts(monkeypatch) -> list[set[str]]:
+    """Which part of the matches (``_TIERS``, or "every") gave each relevance page read."""
+    from search.backends import database
+
+    seen: list[set[str]] = []
+    relevance_page = database._relevance_page
+
+    def spy(*args):
+        rows, total, groups = relevance_page(*args)
+        seen.append({row["part"] for row in rows})
+        return rows, total, groups
+
+    monkeypatch.setattr(database, "_relevance_page", spy)
+    return seen
+
+
 @postgresql_only
-def test_a_one_word_page_comes_from_the_best_weighted_matches(monkeypatch):
+def test_a_one_word_page_comes_from_the_best_weighted_matches(parts):
     """Three suppliers have the word in their name (weight A), four more in a capability (B;
     two of them in their summary too), five more only in their summary (C; four of them
     several times). Pages of two: the first from the names alone, the second adds the
@@ -250,19 +267,9 @@ def test_a_one_word_page_comes_from_the_best_weighted_matches(monkeypatch):
     from django.contrib.postgres.search import SearchRank
     from django.db.models import F
 
-    from search.backends import database
     from search.models import SupplierEntry
     from suppliers.models import Capability
 
-    parts = []
-    relevance_page = database._relevance_page
-
-    def spy(*args):
-        rows, total, groups = relevance_page(*args)
-        parts.append({row["part"] for row in rows})
-        return rows, total, groups
-
-    monkeypatch.setattr(database, "_relevance_page", spy)
     heading = Capability.objects.create(name="Quillwort surveys", slug="quillwort-surveys")
     for n in range(3):
         SupplierProfileFactory(approved=True, legal_name=f"Quillwort Works {n}", summary="Maps.")
@@ -329,21 +336,11 @@ def test_a_tier_is_found_through_its_own_index_alone():
 
 
 @postgresql_only
-def test_a_search_narrowed_by_a_place_or_a_filter_ranks_every_match(monkeypatch):
+def test_a_search_narrowed_by_a_place_or_a_filter_ranks_every_match(parts):
     """Near a place, or with a filter that keeps few entries (region, certification), every
     match is ranked: the parts would cost more than they save. With only SME status (most
     suppliers) the page still comes from the names. Each page is the page of every match."""
-    from search.backends import database
 
-    parts = []
-    relevance_page = database._relevance_page
-
-    def spy(*args):
-        rows, total, groups = relevance_page(*args)
-        parts.append({row["part"] for row in rows})
-        return rows, total, groups
-
-    monkeypatch.setattr(database, "_relevance_page", spy)
     for n in range(3):
         SupplierProfileFactory(approved=True, legal_name=f"Quillwort Works {n}")
     SupplierProfileFactory(approved=True, summary="We survey quillwort.")
