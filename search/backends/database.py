@@ -143,10 +143,13 @@ class DatabaseBackend:
 
         counted = _cached_counts(query, wanted)
         nearest_first = order == _BY_DISTANCE and plan.radius is not None
-        # The facets (and so the total) read on a second connection while this one reads the
-        # page (``beside``); not for a page from the nearest circle, which needs the total first.
+        # The facets and the total, or the total of a text search, read on a second connection
+        # while this one reads the page (``beside``). Not for a page from the nearest circle,
+        # which needs the total first, nor in distance order without facets, where the page's
+        # statement reads every match and counts them anyway.
         apart = None
-        if counted is None and wanted and offset < limit and not nearest_first:
+        counts_cost = wanted or (terms and order != _BY_DISTANCE)
+        if counted is None and counts_cost and offset < limit and not nearest_first:
             apart = beside.submit(_count_apart, spec, base, wanted, bool(terms))
         with _text_through_its_index(bool(terms)):
             counted_with_page = None  # (total, facets) from the statement that read the page
@@ -156,7 +159,7 @@ class DatabaseBackend:
                 # statement.
                 group = counted is None and apart is None and wanted and spec.facets_by_grouping
                 grouping = spec.grouping(wanted) if group else None
-                count = counted is None and not wanted
+                count = counted is None and apart is None and not wanted
                 tiers = _TIERS if len(terms) == 1 and not spec.narrowed(query) else ()
                 rows, total, groups = _relevance_page(
                     ranked, unmatched, base, terms, columns, offset, limit, count, grouping, tiers

@@ -80,6 +80,34 @@ def test_counts_read_beside_the_page_are_those_read_after_it(committed_world, se
         assert not _counted_here(q["sql"] for q in here.captured_queries), label
 
 
+def _total_counted_here(statements) -> bool:
+    # Django's count, or a relevance page's statement that counts (one that does not says
+    # "NULL AS total").
+    return any(
+        '"__count"' in sql or (" AS total" in sql and "NULL AS total" not in sql)
+        for sql in statements
+    )
+
+
+def test_the_total_of_a_text_search_is_read_beside_its_page(committed_world, settings):
+    searches = {
+        "one word": S(text="sensors", facets=()),
+        "two words": S(text="data platform", facets=()),
+        "one word, by name": S(text="sensors", facets=(), sort="name"),
+    }
+    for label, query in searches.items():
+        settings.SEARCH_COUNTS_BESIDE_PAGE = False
+        with CaptureQueriesContext(connection) as alone:
+            expected = DatabaseBackend().search(query)
+        settings.SEARCH_COUNTS_BESIDE_PAGE = True
+        with CaptureQueriesContext(connection) as here:
+            found = DatabaseBackend().search(query)
+        assert _answer(found) == _answer(expected), label
+        assert expected.total > 0 and expected.hits, label
+        assert _total_counted_here(q["sql"] for q in alone.captured_queries), label
+        assert not _total_counted_here(q["sql"] for q in here.captured_queries), label
+
+
 def test_a_page_from_the_nearest_circle_counts_first_on_its_own_connection(committed_world):
     # That page needs the total before it is read.
     query = S(near=GeoPoint(*LEEDS), radius_miles=50, sort="distance")
