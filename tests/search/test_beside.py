@@ -60,6 +60,18 @@ def _answer(result):
     return [(h.id, h.score, h.distance_miles) for h in result.hits], result.total, result.facets
 
 
+def _both_ways(settings, query):
+    """The search counted after its page on this connection, then beside it: each answer
+    with the statements this connection ran for it."""
+    runs = []
+    for helpers in (False, True):
+        settings.SEARCH_COUNTS_BESIDE_PAGE = helpers
+        with CaptureQueriesContext(connection) as ran:
+            result = DatabaseBackend().search(query)
+        runs += [result, [q["sql"] for q in ran.captured_queries]]
+    return runs
+
+
 def _counted_here(statements) -> bool:
     # Supplier and challenge facet counts group the matches by GROUPING SETS; no page does.
     return any("GROUPING" in sql for sql in statements)
@@ -67,17 +79,12 @@ def _counted_here(statements) -> bool:
 
 def test_counts_read_beside_the_page_are_those_read_after_it(committed_world, settings):
     for label, query in SEARCHES.items():
-        settings.SEARCH_COUNTS_BESIDE_PAGE = False
-        with CaptureQueriesContext(connection) as alone:
-            expected = DatabaseBackend().search(query)
-        settings.SEARCH_COUNTS_BESIDE_PAGE = True
-        with CaptureQueriesContext(connection) as here:
-            found = DatabaseBackend().search(query)
+        expected, alone, found, here = _both_ways(settings, query)
         assert _answer(found) == _answer(expected), label
         assert expected.total > 0 and any(expected.facets.values()), label
         # The counts were read on the helper's connection, not this one.
-        assert _counted_here(q["sql"] for q in alone.captured_queries), label
-        assert not _counted_here(q["sql"] for q in here.captured_queries), label
+        assert _counted_here(alone), label
+        assert not _counted_here(here), label
 
 
 def _total_counted_here(statements) -> bool:
@@ -96,16 +103,11 @@ def test_the_total_of_a_text_search_is_read_beside_its_page(committed_world, set
         "one word, by name": S(text="sensors", facets=(), sort="name"),
     }
     for label, query in searches.items():
-        settings.SEARCH_COUNTS_BESIDE_PAGE = False
-        with CaptureQueriesContext(connection) as alone:
-            expected = DatabaseBackend().search(query)
-        settings.SEARCH_COUNTS_BESIDE_PAGE = True
-        with CaptureQueriesContext(connection) as here:
-            found = DatabaseBackend().search(query)
+        expected, alone, found, here = _both_ways(settings, query)
         assert _answer(found) == _answer(expected), label
         assert expected.total > 0 and expected.hits, label
-        assert _total_counted_here(q["sql"] for q in alone.captured_queries), label
-        assert not _total_counted_here(q["sql"] for q in here.captured_queries), label
+        assert _total_counted_here(alone), label
+        assert not _total_counted_here(here), label
 
 
 def test_a_page_from_the_nearest_circle_counts_first_on_its_own_connection(committed_world):
