@@ -6,9 +6,11 @@ asked for (suppliers: one statement grouping the matches by their facet code, so
 rows are read once; challenges: one statement grouping the matches by status, procedure and
 region, each apart, and one for capabilities; on SQLite one GROUP BY per facet), one page of
 ids (id-first: the narrow rows are sorted and cut, wide rows are loaded by the caller for those
-ids only), and one read of the page's summaries for highlights. A search in relevance order (or by distance with no
-radius) without facets counts its matches in the statement that sorts them (PostgreSQL). Totals and facet counts are
-reused until the index changes (see ``_cached_counts``).
+ids only), and one read of the page's summaries for highlights. A search in relevance order
+(or by distance with no radius) without facets counts its matches in the statement that sorts
+them (PostgreSQL). Outside a transaction on PostgreSQL, the counts are read on a helper's
+connection while the page is read (``beside``). Totals and facet counts are reused until the
+index changes (see ``_cached_counts``).
 
 - Text: every word must match (AND), stemmed as PostgreSQL's ``english`` configuration stems
   (``search.text``). PostgreSQL: ``vector @@ plainto_tsquery('english', ...)`` on the GIN-indexed
@@ -411,8 +413,9 @@ def _relevance_page(
 
     With ``tiers`` (a one-word search that only its text narrows: ``_IndexSpec.narrowed``),
     the matches with the word in the name are ranked first, then each wider part of
-    ``_TIERS`` in turn. Only when none fills the page is every match ranked, reading the matches once for the page and the total or the facets (``m``).
-    When a tier fills the page, the facets are counted from the matches without ranking them.
+    ``_TIERS`` in turn. Only when none fills the page is every match ranked, reading the
+    matches once for the page and the total or the facets (``m``). When a tier fills the
+    page, the facets are counted from the matches without ranking them.
     Each part runs only if needed: PostgreSQL runs an uncorrelated subquery or a materialised
     CTE when its value is first asked for, and skips a branch whose condition is false."""
     every, params = ranked.order_by().values(*columns, **(grouping or {})).query.sql_with_params()
